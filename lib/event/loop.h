@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One event loop per process: file descriptors (epoll) and timers (a heap),
+ * with the loop sleeping until the nearest deadline. Handles are embedded in
+ * the caller's structs; callbacks recover their owner with container_of.
+ */
+#ifndef EVENT_LOOP_H
+#define EVENT_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+enum event_flags {
+	EVENT_READ = 1,
+	EVENT_WRITE = 2,
+	EVENT_ERROR = 4, /* reported only: hangup or error on the fd */
+};
+
+struct event_loop;
+struct event_io;
+struct event_timer;
+
+typedef void (*event_io_fn)(struct event_io *io, unsigned events);
+typedef void (*event_timer_fn)(struct event_timer *t);
+
+struct event_io {
+	int fd;
+	unsigned events;       /* what is being watched */
+	event_io_fn on_event;
+};
+
+struct event_timer {
+	uint64_t deadline_ms;  /* monotonic */
+	size_t heap_index;     /* position in the loop's heap; SIZE_MAX when idle */
+	event_timer_fn on_expire;
+};
+
+int event_loop_new(struct event_loop **out);
+void event_loop_free(struct event_loop *loop);
+
+/* Monotonic milliseconds, read once per loop iteration. */
+uint64_t event_loop_now(const struct event_loop *loop);
+
+int event_io_add(struct event_loop *loop, struct event_io *io, int fd, unsigned events,
+		 event_io_fn on_event);
+int event_io_modify(struct event_loop *loop, struct event_io *io, unsigned events);
+void event_io_del(struct event_loop *loop, struct event_io *io);
+
+void event_timer_init(struct event_timer *t, event_timer_fn on_expire);
+/* (Re)arms the timer delay_ms from now. */
+int event_timer_arm(struct event_loop *loop, struct event_timer *t, uint64_t delay_ms);
+void event_timer_cancel(struct event_loop *loop, struct event_timer *t);
+bool event_timer_is_armed(const struct event_timer *t);
+
+/* One wait (at most max_wait_ms, -1 = until the next timer) and its callbacks. */
+int event_loop_run_once(struct event_loop *loop, int max_wait_ms);
+/* Runs until event_loop_stop() is called from a callback. */
+int event_loop_run(struct event_loop *loop);
+void event_loop_stop(struct event_loop *loop);
+
+#endif

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * TLS for both programs, behind one interface: no file outside lib/tls/
+ * includes a TLS library header. A tls_conn runs over a non-blocking socket
+ * the caller owns (the caller closes it); every call that would block returns
+ * VPN_ERR_AGAIN and tls_conn_wants_write() says which readiness to wait for.
+ *
+ * Trust policy lives in the caller: the client handshake completes even with
+ * an untrusted certificate, and tls_conn_peer() reports what was found, so
+ * the client can refuse, check a pin, or ask the user before it sends a byte.
+ *
+ * DTLS (legacy resumption, DTLS 1.2, PSK) will join this header with issue 5.
+ */
+#ifndef TLS_TLS_H
+#define TLS_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tls_server_ctx;
+struct tls_client_ctx;
+struct tls_conn;
+
+/* Once per process, before anything else here; 0 or VPN_ERR_TLS. */
+int tls_global_init(void);
+void tls_global_cleanup(void);
+
+/* "pin-sha256:" + base64 of SHA-256 over the SubjectPublicKeyInfo. */
+#define TLS_PIN_LEN 64
+/* SHA-1 of the DER certificate, upper-case hex (server-cert-hash). */
+#define TLS_SHA1_HEX_LEN 41
+
+struct tls_server_config {
+	const char *cert_file;   /* PEM chain, leaf first */
+	const char *key_file;    /* PEM private key */
+	const char *ca_file;     /* client-certificate CAs; NULL: none requested */
+	const char *priorities;  /* GnuTLS priority string; NULL: project default */
+};
+
+int tls_server_ctx_new(struct tls_server_ctx **out, const struct tls_server_config *cfg);
+void tls_server_ctx_free(struct tls_server_ctx *ctx);
+/* The server certificate's SHA-1 (DER, upper-case hex) and key pin. */
+void tls_server_ctx_cert_sha1(const struct tls_server_ctx *ctx, char out[TLS_SHA1_HEX_LEN]);
+void tls_server_ctx_pin(const struct tls_server_ctx *ctx, char out[TLS_PIN_LEN]);
+
+/*
+ * Writes a new self-signed certificate and key (PEM, key mode 0600) for
+ * common_name, valid for `days`. For a gateway started with no certificate.
+ */
+int tls_selfsigned_write(const char *cert_path, const char *key_path,
+			 const char *common_name, unsigned days);
+
+struct tls_client_config {
+	const char *ca_file;      /* NULL: the system trust store */
+	const char *hostname;     /* SNI and the name the certificate must match */
+	const char *cert_file;    /* client identity (PEM or PKCS#12), optional */
+	const char *key_file;     /* optional; NULL when in cert_file */
+	const char *priorities;   /* NULL: project default */
+};
+
+int tls_client_ctx_new(struct tls_client_ctx **out, const struct tls_client_config *cfg);
+void tls_client_ctx_free(struct tls_client_ctx *ctx);
+
+int tls_conn_new_server(struct tls_conn **out, struct tls_server_ctx *ctx, int fd);
+int tls_conn_new_client(struct tls_conn **out, struct tls_client_ctx *ctx, int fd);
+/* Frees the session and wipes its secrets; does not close the socket. */
+void tls_conn_free(struct tls_conn *c);
+
+/* 0 when the handshake is complete, VPN_ERR_AGAIN, or VPN_ERR_TLS. */
+int tls_conn_handshake(struct tls_conn *c);
+/* After VPN_ERR_AGAIN: true when the call waits for the socket to be writable. */
+bool tls_conn_wants_write(const struct tls_conn *c);
+
+/*
+ * Reads at most one record's plaintext into buf. 0 with *out_len > 0 on
+ * data; VPN_ERR_AGAIN; VPN_ERR_CLOSED on close_notify or EOF; VPN_ERR_TLS.
+ * CSTP needs record boundaries: one frame is one record (PROTOCOL.md §7.1).
+ */
+int tls_conn_read(struct tls_conn *c, void *buf, size_t cap, size_t *out_len);
+/* Plaintext already decrypted and waiting; drain it before sleeping in epoll. */
+size_t tls_conn_pending(const struct tls_conn *c);
+
+/*
+ * Sends data as exactly one record (len <= 16384). On VPN_ERR_AGAIN the
+ * record is kept and the same call must be repeated with the same data
+ * (GnuTLS semantics); other returns: 0, VPN_ERR_CLOSED, VPN_ERR_TLS.
+ */
+int tls_conn_write(struct tls_conn *c, const void *data, size_t len);
+/* Cork: records written until uncork leave in as few sends as possible. */
+void tls_conn_cork(struct tls_conn *c);
+int tls_conn_uncork(struct tls_conn *c);
+
+/* Sends close_notify (best effort, never blocks for long). */
+void tls_conn_bye(struct tls_conn *c);
+
+/* The PSK-NEGOTIATE key: RFC 5705 exporter, "EXPORTER-openconnect-psk", no context. */
+int tls_conn_export_psk(struct tls_conn *c, uint8_t out[32]);
+
+/* What the MTU arithmetic of PROTOCOL.md §6.5 needs about the session. */
+struct tls_cipher_info {
+	bool is_tls13;
+	bool is_aead;
+	unsigned block_size;     /* 0 for AEAD and stream ciphers */
+	unsigned mac_len;        /* 0 for AEAD */
+	unsigned explicit_iv_len;
+	unsigned tag_len;
+	const char *description; /* e.g. "(TLS1.2)-(ECDHE-SECP256R1)-(RSA-SHA256)-(AES-256-GCM)" */
+};
+int tls_conn_cipher(const struct tls_conn *c, struct tls_cipher_info *out);
+
+/* What the client learned about the server's certificate. */
+struct tls_peer {
+	bool is_trusted;          /* chain to a trusted CA and hostname match */
+	char reason[128];         /* why not trusted, for the user */
+	char pin[TLS_PIN_LEN];    /* pin-sha256:... of the leaf's public key */
+	char sha1[TLS_SHA1_HEX_LEN]; /* SHA-1 of the leaf DER certificate */
+};
+int tls_conn_peer(const struct tls_conn *c, struct tls_peer *out);
+
+/* Gateway: the client's certificate subject, when one was presented and verified. */
+int tls_conn_client_cert_cn(const struct tls_conn *c, char *out, size_t out_len);
+
+#endif
