@@ -3,6 +3,11 @@
  * One event loop per process: file descriptors (epoll) and timers (a heap),
  * with the loop sleeping until the nearest deadline. Handles are embedded in
  * the caller's structs; callbacks recover their owner with container_of.
+ *
+ * The loop borrows every handle: it never frees one. A callback may add,
+ * modify, delete or re-arm any handle, its own included, and may free the
+ * owner of its own handle after deleting or cancelling the handles inside it.
+ * Descriptors are level-triggered; delete an fd's handle before closing it.
  */
 #ifndef EVENT_LOOP_H
 #define EVENT_LOOP_H
@@ -36,6 +41,7 @@ struct event_io {
 struct event_timer {
 	uint64_t deadline_ms;  /* monotonic */
 	size_t heap_index;     /* position in the loop's heap; SIZE_MAX when idle */
+	uint64_t seq;          /* arming order: equal deadlines expire in it */
 	event_timer_fn on_expire;
 };
 
@@ -45,20 +51,32 @@ void event_loop_free(struct event_loop *loop);
 /* Monotonic milliseconds, read once per loop iteration. */
 uint64_t event_loop_now(const struct event_loop *loop);
 
+/* 0 or VPN_ERR_IO (errno set). events: EVENT_READ | EVENT_WRITE, or 0. */
 int event_io_add(struct event_loop *loop, struct event_io *io, int fd, unsigned events,
 		 event_io_fn on_event);
 int event_io_modify(struct event_loop *loop, struct event_io *io, unsigned events);
+/* After this the io gets no callback, not even one already waiting; fd = -1. */
 void event_io_del(struct event_loop *loop, struct event_io *io);
 
 void event_timer_init(struct event_timer *t, event_timer_fn on_expire);
-/* (Re)arms the timer delay_ms from now. */
+/*
+ * (Re)arms the timer delay_ms after event_loop_now(). A timer armed inside
+ * a timer callback does not expire in the same pass, even with delay 0.
+ * 0 or VPN_ERR_NOMEM.
+ */
 int event_timer_arm(struct event_loop *loop, struct event_timer *t, uint64_t delay_ms);
 void event_timer_cancel(struct event_loop *loop, struct event_timer *t);
 bool event_timer_is_armed(const struct event_timer *t);
 
-/* One wait (at most max_wait_ms, -1 = until the next timer) and its callbacks. */
+/*
+ * One wait (at most max_wait_ms, -1 = until the next timer) and its
+ * callbacks: descriptors first, then the timers that are due. 0 or VPN_ERR_IO.
+ */
 int event_loop_run_once(struct event_loop *loop, int max_wait_ms);
-/* Runs until event_loop_stop() is called from a callback. */
+/*
+ * Runs until event_loop_stop() is called from a callback, or until nothing
+ * is left to wait for (no descriptor, no armed timer). 0 or VPN_ERR_IO.
+ */
 int event_loop_run(struct event_loop *loop);
 void event_loop_stop(struct event_loop *loop);
 

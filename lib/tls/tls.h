@@ -36,8 +36,16 @@ struct tls_server_config {
 	const char *key_file;    /* PEM private key */
 	const char *ca_file;     /* client-certificate CAs; NULL: none requested */
 	const char *priorities;  /* GnuTLS priority string; NULL: project default */
+	bool is_tls12_max;       /* cisco-client-compat: no TLS 1.3 (PROTOCOL.md §1.1);
+				    ignored when priorities is set */
 };
 
+/*
+ * The project defaults: the server offers TLS 1.3 and 1.2 in its own order
+ * with ECDHE/DHE key exchange only; the client offers TLS 1.3 and 1.2.
+ * A context borrows nothing from cfg; each connection borrows its context,
+ * which must outlive it.
+ */
 int tls_server_ctx_new(struct tls_server_ctx **out, const struct tls_server_config *cfg);
 void tls_server_ctx_free(struct tls_server_ctx *ctx);
 /* The server certificate's SHA-1 (DER, upper-case hex) and key pin. */
@@ -54,7 +62,8 @@ int tls_selfsigned_write(const char *cert_path, const char *key_path,
 struct tls_client_config {
 	const char *ca_file;      /* NULL: the system trust store */
 	const char *hostname;     /* SNI and the name the certificate must match */
-	const char *cert_file;    /* client identity (PEM or PKCS#12), optional */
+	const char *cert_file;    /* client identity (PEM or PKCS#12), optional;
+				     PKCS#12 only without a password for now */
 	const char *key_file;     /* optional; NULL when in cert_file */
 	const char *priorities;   /* NULL: project default */
 };
@@ -72,10 +81,15 @@ int tls_conn_handshake(struct tls_conn *c);
 /* After VPN_ERR_AGAIN: true when the call waits for the socket to be writable. */
 bool tls_conn_wants_write(const struct tls_conn *c);
 
+/* Largest plaintext of one record; a read with cap >= this keeps boundaries. */
+#define TLS_RECORD_MAX 16384
+
 /*
  * Reads at most one record's plaintext into buf. 0 with *out_len > 0 on
  * data; VPN_ERR_AGAIN; VPN_ERR_CLOSED on close_notify or EOF; VPN_ERR_TLS.
  * CSTP needs record boundaries: one frame is one record (PROTOCOL.md §7.1).
+ * With cap < TLS_RECORD_MAX the rest of a longer record comes next call.
+ * A renegotiation the peer starts is carried out inside read (and write).
  */
 int tls_conn_read(struct tls_conn *c, void *buf, size_t cap, size_t *out_len);
 /* Plaintext already decrypted and waiting; drain it before sleeping in epoll. */
@@ -84,12 +98,28 @@ size_t tls_conn_pending(const struct tls_conn *c);
 /*
  * Sends data as exactly one record (len <= 16384). On VPN_ERR_AGAIN the
  * record is kept and the same call must be repeated with the same data
- * (GnuTLS semantics); other returns: 0, VPN_ERR_CLOSED, VPN_ERR_TLS.
+ * (GnuTLS semantics); other returns: 0, VPN_ERR_CLOSED, VPN_ERR_TLS,
+ * VPN_ERR_TOO_BIG (longer than the session's record size).
  */
 int tls_conn_write(struct tls_conn *c, const void *data, size_t len);
-/* Cork: records written until uncork leave in as few sends as possible. */
+/*
+ * Cork: records written until uncork are held (as ciphertext, each still its
+ * own record, up to 256 KiB) and leave in as few sends as possible.
+ * Uncork: 0 once all is sent; VPN_ERR_AGAIN: wait for writable, call again.
+ */
 void tls_conn_cork(struct tls_conn *c);
 int tls_conn_uncork(struct tls_conn *c);
+
+/*
+ * Starts a rekey (PROTOCOL.md §7.6): TLS 1.3 KeyUpdate asking the peer to
+ * update too; TLS 1.2 renegotiation (client: a new handshake; server: a
+ * HelloRequest, the client's answer is handled inside tls_conn_read).
+ * 0, VPN_ERR_AGAIN (finishes inside later reads and writes), VPN_ERR_TLS.
+ */
+int tls_conn_rekey(struct tls_conn *c);
+
+/* Why the last call failed, for the caller's log line (static string). */
+const char *tls_conn_error_str(const struct tls_conn *c);
 
 /* Sends close_notify (best effort, never blocks for long). */
 void tls_conn_bye(struct tls_conn *c);
@@ -101,11 +131,13 @@ int tls_conn_export_psk(struct tls_conn *c, uint8_t out[32]);
 struct tls_cipher_info {
 	bool is_tls13;
 	bool is_aead;
+	bool is_etm;             /* CBC with encrypt-then-MAC (RFC 7366): MAC after padding */
 	unsigned block_size;     /* 0 for AEAD and stream ciphers */
 	unsigned mac_len;        /* 0 for AEAD */
 	unsigned explicit_iv_len;
 	unsigned tag_len;
-	const char *description; /* e.g. "(TLS1.2)-(ECDHE-SECP256R1)-(RSA-SHA256)-(AES-256-GCM)" */
+	const char *description; /* e.g. "(TLS1.2)-(ECDHE-SECP256R1)-(RSA-SHA256)-(AES-256-GCM)";
+				    owned by the connection, valid until the next handshake */
 };
 int tls_conn_cipher(const struct tls_conn *c, struct tls_cipher_info *out);
 

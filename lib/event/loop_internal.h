@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The loop's state, shared by loop_epoll.c (descriptors, the wait) and
+ * timer.c (the deadline heap). Nothing outside lib/event/ includes this.
+ */
+#ifndef EVENT_LOOP_INTERNAL_H
+#define EVENT_LOOP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+#include "lib/event/loop.h"
+
+/* Readiness events taken per wait; more simply wait for the next round. */
+#define EVENT_BATCH 64
+
+struct event_loop {
+	int epfd;
+	uint64_t now_ms;
+	bool is_stopped;
+	size_t io_count;
+	/* the current wait's events; event_io_del() blanks the undelivered ones */
+	struct epoll_event events[EVENT_BATCH];
+	int n_events;
+	int next_event;
+	/* binary min-heap by (deadline_ms, seq); the timers are borrowed */
+	struct event_timer **heap;
+	size_t heap_len;
+	size_t heap_cap;
+	uint64_t next_seq;
+};
+
+/* Milliseconds until the nearest deadline, capped by max_wait_ms (-1: none). */
+int event_timers_timeout(const struct event_loop *loop, int max_wait_ms);
+/* Expires the timers due at loop->now_ms that were armed before this call. */
+void event_timers_run(struct event_loop *loop);
+/* Forgets every timer (they stay the caller's) and frees the heap. */
+void event_timers_cleanup(struct event_loop *loop);
+
+#endif

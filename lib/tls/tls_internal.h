@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What the files of lib/tls/ share with each other and with nobody else:
+ * the GnuTLS-backed structs behind the opaque types of tls.h.
+ *
+ * Ownership: a context owns its credentials, priority cache and (server)
+ * key; a connection borrows its context, which must outlive it, and owns its
+ * session, its cork buffer and its cipher description string.
+ */
+#ifndef TLS_TLS_INTERNAL_H
+#define TLS_TLS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "lib/tls/tls.h"
+
+struct tls_key;
+
+struct tls_server_ctx {
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	bool is_cert_requested;    /* ca_file given: ask (never require) */
+	char sha1[TLS_SHA1_HEX_LEN];
+	char pin[TLS_PIN_LEN];
+};
+
+struct tls_client_ctx {
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	char *hostname;            /* owned copy; NULL: no name check */
+	bool is_sni_sent;          /* false for IP literals (RFC 6066 §3) */
+};
+
+/* Ciphertext held back while corked, flushed by uncork; bounded. */
+#define TLS_CORK_MAX (256 * 1024)
+
+struct tls_conn {
+	gnutls_session_t session;
+	int fd;                    /* borrowed: the caller closes it */
+	bool is_server;
+	bool is_handshake_done;
+	bool is_rehandshaking;     /* a renegotiation runs under read/write */
+	bool is_corked;
+	bool wants_write;
+	int last_error;            /* last fatal GnuTLS code, for the log */
+	int last_errno;            /* errno of the last failed send/recv */
+	char *description;         /* gnutls_session_get_desc(), owned */
+	struct tls_client_ctx *client;  /* borrowed; NULL on the server */
+	uint8_t *out;              /* corked ciphertext: [out_pos, out_end) */
+	size_t out_cap;
+	size_t out_pos;
+	size_t out_end;
+};
+
+/* tls_cert.c: fingerprints of one DER certificate. */
+int tls_cert_sha1_hex(const gnutls_datum_t *der, char out[TLS_SHA1_HEX_LEN]);
+int tls_cert_pin(const gnutls_datum_t *der, char out[TLS_PIN_LEN]);
+
+/*
+ * tls_key.c: loads the server key and wraps it so GnuTLS signs through us.
+ * *out_wrapped owns *out: freeing the wrapper (or the credentials it was
+ * given to) frees the key.
+ */
+int tls_key_load(struct tls_key **out, gnutls_privkey_t *out_wrapped, const char *key_file);
+void tls_key_free(struct tls_key *key);
+
+/* tls_conn.c: the common half of a new session, after gnutls_init. */
+int tls_conn_setup(struct tls_conn *c, int fd);
+
+#endif
