@@ -14,7 +14,8 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build"
 
-targets=${*:-$(cd "$build/fuzz" && ls fuzz_* | grep -v '\.p$' | sed 's/^fuzz_//')}
+targets=${*:-$(find "$build/fuzz" -maxdepth 1 -type f -perm -u+x -name 'fuzz_*' |
+	sed 's|.*/fuzz_||' | sort)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0
@@ -30,6 +31,6 @@ for t in $targets; do
 		failed=1
 		tail -40 "$work/$t.log"
 	fi
-	grep -E 'stat::number_of_executed_runs|stat::new_units_added' "$work/$t.log" || true
+	grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' "$work/$t.log" || true
 done
 exit $failed
