@@ -9,7 +9,7 @@
  * an untrusted certificate, and tls_conn_peer() reports what was found, so
  * the client can refuse, check a pin, or ask the user before it sends a byte.
  *
- * DTLS (legacy resumption, DTLS 1.2, PSK) will join this header with issue 5.
+ * DTLS (legacy resumption, DTLS 1.2, PSK) and its negotiation are in dtls.h.
  */
 #ifndef TLS_TLS_H
 #define TLS_TLS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What the files of lib/tls/ share with each other and with nobody else:
- * the GnuTLS-backed structs behind the opaque types of tls.h.
+ * the GnuTLS-backed structs behind the opaque types of tls.h and dtls.h.
  *
  * Ownership: a context owns its credentials, priority cache and (server)
  * key; a connection borrows its context, which must outlive it, and owns its
@@ -17,6 +17,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "lib/tls/dtls.h"
 #include "lib/tls/tls.h"
 
 struct tls_key;
@@ -71,5 +72,49 @@ void tls_key_free(struct tls_key *key);
 
 /* tls_conn.c: the common half of a new session, after gnutls_init. */
 int tls_conn_setup(struct tls_conn *c, int fd);
+
+/*
+ * DTLS (dtls.h). A suite is a static table row: its name in one of the two
+ * CONNECT headers and what GnuTLS needs to resume it.
+ */
+struct dtls_suite {
+	const char *name;
+	enum dtls_list list;
+	uint16_t code;             /* the suite number on the wire */
+	unsigned server_prio;      /* higher wins (PROTOCOL.md §8.2) */
+	bool is_weak;              /* offered or chosen only when asked for */
+	gnutls_protocol_t version; /* GNUTLS_DTLS0_9 or GNUTLS_DTLS1_2 */
+	gnutls_kx_algorithm_t kx;
+	gnutls_cipher_algorithm_t cipher;
+	gnutls_mac_algorithm_t mac;
+	const char *priority;      /* exactly this suite; the server adds RESUME flags */
+};
+
+/*
+ * Ownership: a DTLS session owns its GnuTLS session and credentials, the
+ * copy of the first datagram until it is read, its copy of the PSK (wiped)
+ * and its description; it borrows fd and the static suite.
+ */
+struct dtls_conn {
+	gnutls_session_t session;
+	gnutls_psk_client_credentials_t psk_client;
+	gnutls_psk_server_credentials_t psk_server;
+	gnutls_certificate_credentials_t cert;  /* RESUME server: empty (dtls_setup.c) */
+	int fd;                    /* borrowed, connected UDP */
+	enum dtls_mode mode;
+	bool is_server;
+	bool is_handshake_done;
+	uint8_t *first;            /* datagram received elsewhere, read before fd */
+	size_t first_len;
+	uint8_t psk[DTLS_PSK_LEN]; /* server: handed to GnuTLS when it asks */
+	int last_error;            /* last fatal GnuTLS code */
+	int last_errno;            /* errno of the last failed send/recv */
+	unsigned send_drops;
+	char *description;         /* gnutls_session_get_desc(), owned */
+};
+
+/* dtls_setup.c: mode-specific half of a new session (priorities, keys). */
+int dtls_setup_client(struct dtls_conn *c, const struct dtls_params *p);
+int dtls_setup_server(struct dtls_conn *c, const struct dtls_params *p);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Helpers for tls_test.c only: a temporary directory with certificates and
- * what certtool says about them, session pairs over socketpairs, a raw look
- * at the records on the wire, and a gnutls-cli run for the exporter check.
+ * Helpers for the tests of lib/tls: a temporary directory with certificates
+ * and what certtool says about them, TLS and DTLS session pairs over
+ * socketpairs, a raw look at the records on the wire, and a gnutls-cli run
+ * for the exporter check.
  */
 #ifndef TLS_TLS_TEST_UTIL_H
 #define TLS_TLS_TEST_UTIL_H
@@ -10,7 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "lib/tls/dtls.h"
 #include "lib/tls/tls.h"
 
 struct tls_test_env {
@@ -57,5 +60,38 @@ size_t tls_test_record_len(const struct tls_cipher_info *info, size_t plain_len)
  */
 int tls_test_cli_export(const struct tls_test_env *env, const char *prio,
 			uint8_t ours[32], uint8_t theirs[32]);
+
+/* dtls_test_util.c from here on. */
+
+/* Runs both handshakes of a TLS pair: 0 when both are done, else an error. */
+int tls_test_pair_handshake(struct tls_pair *p);
+
+/*
+ * DTLS sessions over an AF_UNIX datagram socketpair, opened the way a
+ * gateway does it: the client sends its first ClientHello, the test takes
+ * it off the server's socket (kept in hello) and the server session starts
+ * from that datagram. server NULL: the client alone, nobody answers.
+ */
+struct tls_test_dtls {
+	int fds[2];                /* [0] the server's end, [1] the client's */
+	struct dtls_conn *s;
+	struct dtls_conn *c;
+	uint8_t hello[4096];       /* the client's first datagram */
+	size_t hello_len;
+};
+
+int tls_test_dtls_open(struct tls_test_dtls *p, const struct dtls_params *client,
+		       const struct dtls_params *server);
+void tls_test_dtls_close(struct tls_test_dtls *p);
+/*
+ * Drives both handshakes, sleeping in poll until a socket is readable or a
+ * retransmission is due, until both are done, one fails, or max_ms pass.
+ */
+void tls_test_dtls_pump(struct tls_test_dtls *p, unsigned max_ms, int *out_client,
+			int *out_server);
+/* One datagram from fd within wait_ms: its length, or -1. */
+ssize_t tls_test_recv(int fd, void *buf, size_t cap, unsigned wait_ms);
+/* Milliseconds on the monotonic clock. */
+uint64_t tls_test_now_ms(void);
 
 #endif
