@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sslgate: the wiring. Command line, log sink, signals, what standard
+ * input carries (--passwd-on-stdin, --cookie-on-stdin), --background and
+ * --pid-file, then one session (client/session.h) and, for
+ * --authenticate, the lines front ends read.
+ *
+ * The only global state: the stop flag the signal handler sets.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/auth_exchange.h"
+#include "client/link.h"
+#include "client/options.h"
+#include "client/prompt.h"
+#include "client/session.h"
+#include "lib/auth/xml.h"
+#include "lib/base/buf.h"
+#include "lib/base/err.h"
+#include "lib/base/log.h"
+#include "lib/tls/tls.h"
+
+#define VERSION "0.1.0"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* No SA_RESTART: a signal interrupts any wait, and every wait checks the flag. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* stderr, with openconnect's "[YYYY-MM-DD HH:MM:SS] " in front when asked. */
+static void log_sink(enum log_level level, const char *line, void *ctx)
+{
+	static const char *const prefixes[] = { "error: ", "warning: ", "", "" };
+	const bool *has_timestamp = ctx;
+	char stamp[32] = "";
+
+	if (*has_timestamp) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "[%Y-%m-%d %H:%M:%S] ", &tm);
+	}
+	fprintf(stderr, "%s%s%s\n", stamp, prefixes[level], line);
+}
+
+static enum log_level log_level_of(enum options_verbosity v)
+{
+	switch (v) {
+	case OPTIONS_VERBOSITY_ERR: return LOG_LEVEL_ERR;
+	case OPTIONS_VERBOSITY_INFO: return LOG_LEVEL_INFO;
+	default: return LOG_LEVEL_DEBUG;
+	}
+}
+
+/* The secrets standard input may carry, read before anything else uses it. */
+struct stdin_secrets {
+	char password[PROMPT_LINE_MAX];
+	char cookie[PROMPT_LINE_MAX];
+};
+
+static int read_secrets(const struct options *o, struct stdin_secrets *sec)
+{
+	if (o->is_passwd_on_stdin && prompt_read_line(stdin, sec->password, sizeof(sec->password)) != 0) {
+		log_err("--passwd-on-stdin: no password on standard input");
+		return VPN_ERR_INVALID;
+	}
+	if (o->is_cookie_on_stdin && prompt_read_line(stdin, sec->cookie, sizeof(sec->cookie)) != 0) {
+		log_err("--cookie-on-stdin: no cookie on standard input");
+		return VPN_ERR_INVALID;
+	}
+	return 0;
+}
+
+/* --authenticate: what NetworkManager-style front ends read (openconnect's lines). */
+static void print_authentication(const struct session *s)
+{
+	char url[1400];
+	char addr[NET_ADDR_STRLEN];
+
+	auth_exchange_url(s, s->gw.path, url, sizeof(url));
+	net_addr_format(&s->gw.addr, addr, sizeof(addr));
+	printf("COOKIE='%s'\n", auth_flow_cookie(&s->auth));
+	printf("HOST='%s'\n", s->gw.host);
+	printf("CONNECT_URL='%s'\n", url);
+	printf("FINGERPRINT='%s'\n", s->peer_pin);
+	printf("RESOLVE='%s:%s'\n", s->gw.host, addr);
+	fflush(stdout);
+}
+
+/*
+ * --background: the parent waits until the child reports the tunnel up (a
+ * byte on the pipe) and exits 0, or sees the pipe close first and exits 1.
+ */
+static int go_background(int *out_notify_fd)
+{
+	int fds[2];
+	pid_t pid;
+	ssize_t n;
+	char byte = 0;
+
+	if (pipe(fds) != 0)
+		return VPN_ERR_IO;
+	pid = fork();
+	if (pid < 0)
+		return VPN_ERR_IO;
+	if (pid == 0) {
+		close(fds[0]);
+		*out_notify_fd = fds[1];
+		return 0;
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1 && byte == 'u') {
+		log_info("continuing in the background; pid %d", (int)pid);
+		_exit(0);
+	}
+	_exit(1);
+}
+
+static void write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		log_warn("cannot write the pid file %s", path);
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+static int run(const struct options *opts, struct stdin_secrets *sec)
+{
+	struct session s;
+	int notify_fd = -1;
+	int code;
+
+	if (opts->is_background && go_background(&notify_fd) != 0) {
+		log_err("cannot continue in the background");
+		return 1;
+	}
+	if (opts->pid_file)
+		write_pid_file(opts->pid_file);
+	session_init(&s, opts, &stop_requested);
+	s.tunnel.notify_fd = notify_fd;
+	s.auth.answers.user = opts->user;
+	s.auth.answers.password = opts->is_passwd_on_stdin ? sec->password : NULL;
+	s.auth.answers.is_non_inter = opts->is_non_inter;
+	s.auth.answers.in = stdin;
+	if (link_set_gateway(&s, opts->server, opts->usergroup) != 0) {
+		log_err("'%s' is not a gateway URL (https://host[:port][/group])", opts->server);
+		session_cleanup(&s);
+		return 1;
+	}
+	if (opts->cookie || sec->cookie[0]) {
+		cookies_set(&s.auth.jar, "webvpn", opts->cookie ? opts->cookie : sec->cookie);
+		s.auth.has_cookie = true;
+	}
+	code = session_run(&s);
+	if (code == 0 && opts->action == OPTIONS_ACTION_AUTHENTICATE)
+		print_authentication(&s);
+	session_cleanup(&s);
+	if (opts->pid_file)
+		unlink(opts->pid_file);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct stdin_secrets secrets = { "", "" };
+	struct options opts;
+	char err[256];
+	int code;
+
+	if (options_parse(&opts, argc, argv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sslgate: %s\nTry 'sslgate --help'.\n", err);
+		return 1;
+	}
+	if (opts.action == OPTIONS_ACTION_HELP) {
+		fputs(options_usage(), stdout);
+		return 0;
+	}
+	if (opts.action == OPTIONS_ACTION_VERSION) {
+		printf("sslgate %s\n", VERSION);
+		return 0;
+	}
+	log_set_sink(log_sink, &opts.has_timestamp, log_level_of(opts.verbosity));
+	if (opts.was_mtu_raised)
+		log_warn("an MTU below %d was raised to %d", OPTIONS_MIN_MTU, OPTIONS_MIN_MTU);
+	auth_xml_global_init();
+	if (tls_global_init() != 0) {
+		log_err("cannot initialise TLS");
+		return 1;
+	}
+	install_signals();
+	code = read_secrets(&opts, &secrets) == 0 ? run(&opts, &secrets) : 1;
+	buf_wipe(&secrets, sizeof(secrets));
+	tls_global_cleanup();
+	return code;
+}

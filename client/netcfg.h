@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The system side of a tunnel, through the vpnc-script (DESIGN.md: the
+ * client configures nothing itself): pre-init, the tun device, connect;
+ * attempt-reconnect and reconnect around a reconnect; disconnect at the end.
+ * Which variables the script sees is client/script.h's business.
+ */
+#ifndef CLIENT_NETCFG_H
+#define CLIENT_NETCFG_H
+
+#include "client/session.h"
+
+/* First CONNECT: pre-init, open the tun device, connect. 0 or an error (logged). */
+int netcfg_up(struct session *s);
+
+/*
+ * After a reconnect: "reconnect" when the gateway gave the same addresses
+ * and MTU, else "disconnect" with the old settings and "connect" with the new.
+ */
+int netcfg_reconnected(struct session *s, const struct settings *old);
+
+/* Before each reconnect attempt. */
+void netcfg_attempt_reconnect(struct session *s);
+
+/* "disconnect" if "connect" ran, then the tun device goes. */
+void netcfg_down(struct session *s);
+
+#endif

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * TUNNEL: packets between the tun device and the gateway over TLS, one
+ * CSTP frame per TLS record (PROTOCOL.md §7.1), until the link is lost
+ * (RECONNECT), the gateway ends the session or we are asked to stop
+ * (CLOSING). The loop's callbacks are thin: they move bytes and note times;
+ * the tick decides about DPD, keepalive and stopping (openconnect's
+ * keepalive_action rules, §7.3).
+ */
+#include "client/tunnel.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "client/phases.h"
+#include "lib/base/err.h"
+#include "lib/base/log.h"
+#include "lib/net/tun.h"
+
+void tunnel_init(struct tunnel *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->tun_fd = -1;
+	t->tun_io.fd = -1;
+	t->tls_io.fd = -1;
+	t->notify_fd = -1;
+	script_env_init(&t->env);
+}
+
+void tunnel_cleanup(struct tunnel *t)
+{
+	if (t->tun_fd >= 0)
+		close(t->tun_fd);
+	t->tun_fd = -1;
+	if (t->notify_fd >= 0)
+		close(t->notify_fd);
+	t->notify_fd = -1;
+	event_loop_free(t->loop);
+	t->loop = NULL;
+	script_env_cleanup(&t->env);
+}
+
+static struct session *owner(struct tunnel *t)
+{
+	return t->owner;
+}
+
+/* Ends the loop; the first decision wins. */
+static void finish(struct tunnel *t, enum session_phase next, const char *why)
+{
+	if (t->is_done)
+		return;
+	t->is_done = true;
+	t->next = (int)next;
+	t->why = why;
+	event_loop_stop(t->loop);
+}
+
+/* What the sockets should wake us for: TLS writable only while a frame waits. */
+static void update_interest(struct tunnel *t)
+{
+	bool is_blocked = t->data_out_len || t->ctl_out_len || t->is_draining;
+
+	event_io_modify(t->loop, &t->tls_io, EVENT_READ | (is_blocked ? EVENT_WRITE : 0));
+	event_io_modify(t->loop, &t->tun_io, is_blocked ? 0 : EVENT_READ);
+}
+
+/* Tries the waiting frames, data first (GnuTLS wants the same record again). */
+static int flush(struct tunnel *t)
+{
+	struct tls_conn *tls = owner(t)->conn.tls;
+	uint8_t *bufs[2] = { t->data_out, t->ctl_out };
+	size_t *lens[2] = { &t->data_out_len, &t->ctl_out_len };
+
+	for (int i = 0; i < 2; i++) {
+		int ret;
+
+		if (*lens[i] == 0)
+			continue;
+		ret = tls_conn_write(tls, bufs[i], *lens[i]);
+		if (ret == VPN_ERR_AGAIN)
+			return ret;
+		if (ret != 0)
+			return ret;
+		*lens[i] = 0;
+		t->last_tx_ms = event_loop_now(t->loop);
+	}
+	return 0;
+}
+
+static void send_frame(struct tunnel *t, uint8_t type, const void *payload, size_t len)
+{
+	struct buf_writer w;
+	int ret;
+
+	if (t->ctl_out_len)
+		return; /* one control frame is waiting: this one is not urgent */
+	buf_writer_init(&w, t->ctl_out, sizeof(t->ctl_out));
+	if (cstp_frame_write(&w, type, payload, len) != 0)
+		return;
+	t->ctl_out_len = w.len;
+	ret = flush(t);
+	if (ret != 0 && ret != VPN_ERR_AGAIN)
+		finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+	update_interest(t);
+}
+
+static void on_frame(struct tunnel *t, const struct cstp_frame *f)
+{
+	struct cstp_disconnect d;
+
+	switch (f->type) {
+	case CSTP_TYPE_DATA:
+		t->packets_in++;
+		/* A full tun queue drops the packet, as a router would. */
+		net_tun_write(t->tun_fd, f->payload, f->payload_len);
+		break;
+	case CSTP_TYPE_DPD_REQ:
+		send_frame(t, CSTP_TYPE_DPD_RESP, f->payload, f->payload_len);
+		break;
+	case CSTP_TYPE_DPD_RESP:
+		t->dpd_sent_ms = 0;
+		break;
+	case CSTP_TYPE_KEEPALIVE:
+		break;
+	case CSTP_TYPE_DISCONNECT:
+		cstp_disconnect_read(&d, f);
+		log_info("the gateway ended the session (%s%s%.*s)",
+			 d.has_reason ? cstp_reason_name(d.reason) : "no reason",
+			 d.text_len ? ": " : "", (int)d.text_len, (const char *)d.text);
+		t->is_ended_by_gateway = true;
+		finish(t, SESSION_PHASE_CLOSING, "session ended by the gateway");
+		break;
+	case CSTP_TYPE_TERMINATE:
+		t->is_ended_by_gateway = true;
+		finish(t, SESSION_PHASE_CLOSING, "session terminated by the gateway");
+		break;
+	default:
+		/* COMPRESSED was never offered; unknown types are ignored, as ocserv does. */
+		log_debug("ignoring a %s frame (type 0x%02x, %zu bytes)", cstp_type_name(f->type),
+			  f->type, f->payload_len);
+		break;
+	}
+}
+
+/* Decodes every whole frame in rx and keeps the rest. */
+static void drain_rx(struct tunnel *t)
+{
+	size_t pos = 0;
+
+	while (!t->is_done && pos < t->rx_len) {
+		struct cstp_frame f;
+		size_t used = 0;
+		enum parse_result r = cstp_frame_decode(&f, &used, t->rx + pos, t->rx_len - pos,
+							 CSTP_FRAME_DEFAULT_MAX_PAYLOAD);
+
+		if (r == PARSE_NEED_MORE)
+			break;
+		if (r == PARSE_INVALID) {
+			finish(t, SESSION_PHASE_CLOSING, "the gateway sent a malformed CSTP frame");
+			return;
+		}
+		on_frame(t, &f);
+		pos += used;
+	}
+	memmove(t->rx, t->rx + pos, t->rx_len - pos);
+	t->rx_len -= pos;
+}
+
+static void read_tls(struct tunnel *t)
+{
+	struct tls_conn *tls = owner(t)->conn.tls;
+
+	while (!t->is_done) {
+		size_t got = 0;
+		int ret = tls_conn_read(tls, t->rx + t->rx_len, sizeof(t->rx) - t->rx_len, &got);
+
+		if (ret == VPN_ERR_AGAIN)
+			return;
+		if (ret != 0) {
+			finish(t, SESSION_PHASE_RECONNECT, ret == VPN_ERR_CLOSED
+				   ? "the gateway closed the connection" : "TLS read failed");
+			return;
+		}
+		t->rx_len += got;
+		t->last_rx_ms = event_loop_now(t->loop);
+		drain_rx(t);
+	}
+}
+
+static void on_tls(struct event_io *io, unsigned events)
+{
+	struct tunnel *t = container_of(io, struct tunnel, tls_io);
+	int ret;
+
+	if (events & (EVENT_READ | EVENT_ERROR))
+		read_tls(t);
+	if (!t->is_done && t->is_draining) {
+		ret = tls_conn_uncork(owner(t)->conn.tls);
+		if (ret != 0 && ret != VPN_ERR_AGAIN)
+			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+		t->is_draining = ret == VPN_ERR_AGAIN;
+	}
+	if (!t->is_done && (t->data_out_len || t->ctl_out_len)) {
+		ret = flush(t);
+		if (ret != 0 && ret != VPN_ERR_AGAIN)
+			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+	}
+	/* Always: a drain that just ended must let tun be read again. */
+	update_interest(t);
+}
+
+/*
+ * Packets from tun, one record each, corked: the batch leaves in as few
+ * sends as the socket takes (lib/tls keeps records whole and in order).
+ */
+static void on_tun(struct event_io *io, unsigned events)
+{
+	struct tunnel *t = container_of(io, struct tunnel, tun_io);
+	struct tls_conn *tls = owner(t)->conn.tls;
+	uint8_t *payload = t->data_out + CSTP_FRAME_HEADER_LEN;
+	int ret = 0;
+
+	(void)events;
+	tls_conn_cork(tls);
+	for (int i = 0; i < TUNNEL_TUN_BUDGET && !t->is_done && t->data_out_len == 0; i++) {
+		size_t len = 0;
+
+		ret = net_tun_read(t->tun_fd, payload, CSTP_FRAME_DEFAULT_MAX_PAYLOAD, &len);
+		if (ret == VPN_ERR_AGAIN)
+			break;
+		if (ret != 0) {
+			finish(t, SESSION_PHASE_CLOSING, "the tun device failed");
+			return;
+		}
+		cstp_frame_header(t->data_out, CSTP_TYPE_DATA, len);
+		t->data_out_len = CSTP_FRAME_HEADER_LEN + len;
+		t->packets_out++;
+		ret = flush(t);
+		if (ret != 0 && ret != VPN_ERR_AGAIN)
+			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+	}
+	ret = tls_conn_uncork(tls);
+	if (ret != 0 && ret != VPN_ERR_AGAIN)
+		finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+	t->is_draining = ret == VPN_ERR_AGAIN;
+	update_interest(t);
+}
+
+/*
+ * X-CSTP-Rekey-Method (PROTOCOL.md §7.6): "ssl" renegotiates on this
+ * connection (a TLS 1.3 KeyUpdate inside lib/tls); "new-tunnel", or an
+ * "ssl" rekey that fails, reconnects with the cookie, as openconnect does.
+ */
+static void rekey(struct tunnel *t)
+{
+	struct session *s = owner(t);
+	int ret;
+
+	t->rekey_at_ms = 0;
+	if (s->settings.cstp.rekey_method == CSTP_REKEY_SSL) {
+		ret = tls_conn_rekey(s->conn.tls);
+		if (ret == 0 || ret == VPN_ERR_AGAIN) {
+			log_debug("TUNNEL: TLS rekey started");
+			return;
+		}
+	}
+	t->is_rekey = true;
+	finish(t, SESSION_PHASE_RECONNECT, "rekey: a new tunnel");
+}
+
+/* DPD and keepalive (openconnect's rules), rekey, and the stop flag. */
+static void on_tick(struct event_timer *timer)
+{
+	struct tunnel *t = container_of(timer, struct tunnel, tick);
+	struct session *s = owner(t);
+	uint64_t now = event_loop_now(t->loop);
+
+	if (s->stop && *s->stop) {
+		finish(t, SESSION_PHASE_CLOSING, "disconnect requested by signal");
+		return;
+	}
+	if (t->dpd_ms && now - t->last_rx_ms >= 2ull * t->dpd_ms) {
+		finish(t, SESSION_PHASE_RECONNECT, "dead peer detected: no answer from the gateway");
+		return;
+	}
+	if (t->dpd_ms && now - t->last_rx_ms >= t->dpd_ms &&
+	    (!t->dpd_sent_ms || now - t->dpd_sent_ms >= t->dpd_ms / 2)) {
+		t->dpd_sent_ms = now;
+		send_frame(t, CSTP_TYPE_DPD_REQ, NULL, 0);
+	}
+	if (t->keepalive_ms && now - t->last_tx_ms >= t->keepalive_ms)
+		send_frame(t, CSTP_TYPE_KEEPALIVE, NULL, 0);
+	if (t->rekey_at_ms && now >= t->rekey_at_ms)
+		rekey(t);
+	event_timer_arm(t->loop, &t->tick, TUNNEL_TICK_MS);
+}
+
+static unsigned seconds_ms(const struct cstp_num *n)
+{
+	return n->is_set && !n->is_none ? n->value * 1000u : 0;
+}
+
+static int start(struct session *s)
+{
+	struct tunnel *t = &s->tunnel;
+	int ret = 0;
+
+	if (!t->loop && event_loop_new(&t->loop) != 0)
+		return VPN_ERR_NOMEM;
+	t->owner = s;
+	t->is_done = false;
+	t->is_rekey = false;
+	t->why = NULL;
+	t->data_out_len = t->ctl_out_len = 0;
+	t->is_draining = false;
+	t->dpd_sent_ms = 0;
+	t->dpd_ms = seconds_ms(&s->settings.cstp.dpd);
+	t->keepalive_ms = seconds_ms(&s->settings.cstp.keepalive);
+	t->rekey_at_ms = 0;
+	if (s->settings.cstp.rekey_method == CSTP_REKEY_SSL ||
+	    s->settings.cstp.rekey_method == CSTP_REKEY_NEW_TUNNEL)
+		t->rekey_at_ms = seconds_ms(&s->settings.cstp.rekey_time);
+	/* The first frames may have come with the CONNECT answer. */
+	t->rx_len = s->conn.extra_len < sizeof(t->rx) ? s->conn.extra_len : 0;
+	memcpy(t->rx, s->conn.buf + s->conn.head_len, t->rx_len);
+	event_loop_run_once(t->loop, 0); /* refresh the loop's clock */
+	t->last_rx_ms = t->last_tx_ms = event_loop_now(t->loop);
+	if (t->rekey_at_ms)
+		t->rekey_at_ms += t->last_rx_ms;
+	ret = event_io_add(t->loop, &t->tls_io, s->conn.fd, EVENT_READ, on_tls);
+	if (ret == 0)
+		ret = event_io_add(t->loop, &t->tun_io, t->tun_fd, EVENT_READ, on_tun);
+	event_timer_init(&t->tick, on_tick);
+	if (ret == 0)
+		ret = event_timer_arm(t->loop, &t->tick, TUNNEL_TICK_MS);
+	return ret;
+}
+
+static void stop(struct tunnel *t)
+{
+	event_timer_cancel(t->loop, &t->tick);
+	if (t->tls_io.fd >= 0)
+		event_io_del(t->loop, &t->tls_io);
+	if (t->tun_io.fd >= 0)
+		event_io_del(t->loop, &t->tun_io);
+}
+
+enum session_phase tunnel_run(struct session *s)
+{
+	struct tunnel *t = &s->tunnel;
+
+	if (start(s) != 0) {
+		stop(t);
+		return session_close(s, "cannot start the data channel");
+	}
+	log_info("connected: tun %s, MTU %u, DPD %u s, keepalive %u s", t->ifname, s->settings.mtu,
+		 t->dpd_ms / 1000, t->keepalive_ms / 1000);
+	if (t->notify_fd >= 0) {
+		/* --background: the parent may exit now; a failed write changes nothing here. */
+		if (write(t->notify_fd, "u", 1) != 1)
+			log_debug("the waiting parent is gone");
+		close(t->notify_fd);
+		t->notify_fd = -1;
+	}
+	drain_rx(t);
+	/* TLS may hold decrypted records already; epoll would not say so. */
+	if (!t->is_done && tls_conn_pending(s->conn.tls))
+		read_tls(t);
+	while (!t->is_done)
+		if (event_loop_run_once(t->loop, -1) != 0)
+			finish(t, SESSION_PHASE_CLOSING, "the event loop failed");
+	stop(t);
+	log_debug("TUNNEL: %s after %llu packets in, %llu out", t->why,
+		  (unsigned long long)t->packets_in, (unsigned long long)t->packets_out);
+	if (t->next == SESSION_PHASE_CLOSING)
+		return session_close(s, t->why);
+	if (t->is_rekey)
+		log_info("rekey: reconnecting with the session cookie");
+	else
+		log_warn("lost the gateway: %s", t->why);
+	return SESSION_PHASE_RECONNECT;
+}
