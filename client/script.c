@@ -18,6 +18,7 @@
 
 #include "lib/base/buf.h"
 #include "lib/base/err.h"
+#include "lib/base/hex.h"
 #include "lib/base/log.h"
 
 static const char *const reason_names[] = {
@@ -204,17 +205,6 @@ static int fill_servers(struct script_env *env, const char *name,
 	return ret;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* X-CSTP-Banner is %XX-escaped; a '%' not followed by two hex digits stays. */
 static int fill_banner(struct script_env *env, const char *banner)
 {
@@ -228,8 +218,8 @@ static int fill_banner(struct script_env *env, const char *banner)
 	if (!out)
 		return VPN_ERR_NOMEM;
 	for (const char *p = banner; *p; p++) {
-		if (*p == '%' && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
-			out[o++] = (char)(hex_digit(p[1]) << 4 | hex_digit(p[2]));
+		if (*p == '%' && hex_digit_value((unsigned char)p[1]) >= 0 && hex_digit_value((unsigned char)p[2]) >= 0) {
+			out[o++] = (char)(hex_digit_value((unsigned char)p[1]) << 4 | hex_digit_value((unsigned char)p[2]));
 			p += 2;
 		} else {
 			out[o++] = *p;

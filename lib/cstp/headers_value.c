@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lib/base/err.h"
+#include "lib/base/hex.h"
 #include "lib/cstp/headers_internal.h"
 #include "lib/net/addr.h"
 
@@ -283,17 +284,6 @@ static int parse_names(struct cstp_name_list *list, const struct cstp_field *f,
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_hex(struct cstp_hex *out, const struct cstp_field *f, struct str_view v,
 		     const char **reason)
 {
@@ -304,16 +294,11 @@ static int parse_hex(struct cstp_hex *out, const struct cstp_field *f, struct st
 					   : "hex value of the wrong length";
 		return VPN_ERR_INVALID;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_digit(v.ptr[2 * i]), lo = hex_digit(v.ptr[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			buf_wipe(out->bytes, sizeof(out->bytes));
-			out->len = 0;
-			*reason = "expected hex digits";
-			return VPN_ERR_INVALID;
-		}
-		out->bytes[i] = (uint8_t)(hi << 4 | lo);
+	if (hex_decode(out->bytes, n, v.ptr, v.len) != 0) {
+		buf_wipe(out->bytes, sizeof(out->bytes));
+		out->len = 0;
+		*reason = "expected hex digits";
+		return VPN_ERR_INVALID;
 	}
 	out->len = n;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lib/base/hex.h"
 #include "lib/http/message_internal.h"
 
 enum http_chunked_state {
@@ -38,17 +39,6 @@ void http_chunked_init(struct http_chunked *dec, uint64_t max_body)
 	dec->max_body = max_body;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_ctl(unsigned char c)
 {
 	return (c < 0x20 && c != '\t') || c == 0x7f;
@@ -69,7 +59,7 @@ static int size_digit(struct http_chunked *dec, int d)
 
 static int size_line(struct http_chunked *dec, unsigned char c)
 {
-	int d = hex_value(c);
+	int d = hex_digit_value((unsigned char)c);
 
 	if (++dec->line_len > HTTP_CHUNKED_LINE_MAX)
 		return HTTP_CHUNKED_INVALID;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lib/base/err.h"
+#include "lib/base/hex.h"
 
 /* Longest form field name we look for; real ones are a dozen bytes. */
 #define FORM_NAME_MAX 64
@@ -178,17 +179,6 @@ int http_url_group(struct str_view path, struct str_view *out)
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int decode(char *out, size_t out_cap, size_t *out_len,
 		  struct str_view in, bool is_form)
 {
@@ -201,8 +191,8 @@ static int decode(char *out, size_t out_cap, size_t *out_len,
 		if (c == '%') {
 			if (in.len - i < 3)
 				return VPN_ERR_INVALID;
-			hi = hex_value(in.ptr[i + 1]);
-			lo = hex_value(in.ptr[i + 2]);
+			hi = hex_digit_value((unsigned char)in.ptr[i + 1]);
+			lo = hex_digit_value((unsigned char)in.ptr[i + 2]);
 			if (hi < 0 || lo < 0 || (hi | lo) == 0)
 				return VPN_ERR_INVALID;
 			c = (char)(hi << 4 | lo);
