@@ -14,7 +14,6 @@ set -u
 : "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
 : "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 : "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
-[ -x "$GATEWAY_CTL_BIN" ] || GATEWAY_CTL_BIN=$SSLGATE_BUILD/gateway/sslgatectl
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 . "$SSLGATE_SRC/tests/lib/ocserv.sh"
 # shellcheck source=tests/lib/openconnect.sh
