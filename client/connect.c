@@ -45,8 +45,8 @@ static const struct phase_info phases[SESSION_PHASE_COUNT] = {
 		BIT(SESSION_PHASE_TUNNEL) | BIT(SESSION_PHASE_RECONNECT) | BIT(SESSION_PHASE_CLOSING) },
 	[SESSION_PHASE_TUNNEL] = { "TUNNEL", tunnel_run, 0,
 		BIT(SESSION_PHASE_TUNNEL_DTLS) | BIT(SESSION_PHASE_RECONNECT) | BIT(SESSION_PHASE_CLOSING) },
-	/* Issue 5 gives this phase a handler; until then nothing moves here. */
-	[SESSION_PHASE_TUNNEL_DTLS] = { "TUNNEL(DTLS)", NULL, 0,
+	/* The data channel's loop moves between TUNNEL and DTLS_UP (client/dtls_switch.c). */
+	[SESSION_PHASE_TUNNEL_DTLS] = { "DTLS_UP", tunnel_run, 0,
 		BIT(SESSION_PHASE_TUNNEL) | BIT(SESSION_PHASE_RECONNECT) | BIT(SESSION_PHASE_CLOSING) },
 	[SESSION_PHASE_RECONNECT] = { "RECONNECT", reconnect_run, 0,
 		BIT(SESSION_PHASE_RESOLVE) | BIT(SESSION_PHASE_CLOSING) },

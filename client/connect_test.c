@@ -71,7 +71,7 @@ static void names(void **state)
 	(void)state;
 	assert_string_equal(session_phase_name(SESSION_PHASE_RESOLVE), "RESOLVE");
 	assert_string_equal(session_phase_name(SESSION_PHASE_DOWNLOAD), "DOWNLOAD");
-	assert_string_equal(session_phase_name(SESSION_PHASE_TUNNEL_DTLS), "TUNNEL(DTLS)");
+	assert_string_equal(session_phase_name(SESSION_PHASE_TUNNEL_DTLS), "DTLS_UP");
 	assert_string_equal(session_phase_name(SESSION_PHASE_COUNT), "?");
 }
 

@@ -5,13 +5,15 @@
  * address), then the tun device and the vpnc-script. On a reconnect the
  * same cookie goes out with the addresses held before (X-CSTP-Address).
  *
- * DTLS is issue 5: no X-DTLS-* header is offered yet, so gateways answer
- * without DTLS and the data stays on TLS (--no-dtls changes nothing yet).
+ * Unless --no-dtls, the request offers DTLS (client/dtls_offer.c) and the
+ * answer's DTLS part is taken before the tunnel is configured, since it
+ * decides the adapter's MTU (client/dtls_switch.c).
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "client/dtls_switch.h"
 #include "client/link.h"
 #include "client/netcfg.h"
 #include "client/phases.h"
@@ -61,7 +63,7 @@ static void fill_cstp(const struct session *s, struct cstp_request *req, char *h
 	log_debug("CONNECT: base MTU %u, tunnel MTU %u asked", req->base_mtu.value, req->mtu.value);
 }
 
-static int build(const struct session *s, struct buf_writer *w)
+static int build(struct session *s, struct buf_writer *w)
 {
 	struct cstp_request req;
 	struct cstp_header_err err;
@@ -72,6 +74,10 @@ static int build(const struct session *s, struct buf_writer *w)
 	link_host_header(s, host, sizeof(host));
 	cstp_request_init(&req);
 	fill_cstp(s, &req, hostname, sizeof(hostname));
+	dtls_link_reset(&s->tunnel.dtls);
+	if (!s->opts->is_no_dtls &&
+	    dtls_link_offer(&s->tunnel.dtls, &req, s->opts->dtls_ciphers) != 0)
+		log_warn("DTLS: unusable --dtls-ciphers list; no DTLS offered");
 	http_write_request_line(w, "CONNECT", "/CSCOSSLC/tunnel");
 	http_write_header(w, "Host", host);
 	http_write_header(w, "User-Agent", s->opts->useragent ? s->opts->useragent
@@ -151,6 +157,7 @@ static enum session_phase configure(struct session *s)
 	if (s->settings.cstp.server_name.len)
 		log_debug("CONNECT: gateway %.*s", (int)s->settings.cstp.server_name.len,
 			  s->settings.cstp.server_name.ptr);
+	dtls_switch_answer(s);
 	if (s->tunnel.tun_fd < 0)
 		ret = netcfg_up(s);
 	else

@@ -68,7 +68,8 @@ static void gather(struct script_tunnel *t, struct gathered *g, const struct ses
 	memset(t, 0, sizeof(*t));
 	t->tundev = s->tunnel.ifname;
 	t->gateway = &s->gw.addr;
-	t->mtu = st->mtu;
+	/* The adapter's, which DTLS decides (client/dtls_switch.c); the TLS figure before. */
+	t->mtu = s->tunnel.mtu ? s->tunnel.mtu : st->mtu;
 	if (r->idle_timeout.is_set && !r->idle_timeout.is_none)
 		t->idle_timeout = r->idle_timeout.value;
 	t->log_level = (int)s->opts->verbosity;
@@ -189,6 +190,15 @@ int netcfg_reconnected(struct session *s, const struct settings *old)
 		return VPN_ERR_NOMEM;
 	log_settings(s);
 	return run(s, SCRIPT_REASON_CONNECT);
+}
+
+int netcfg_mtu_changed(struct session *s)
+{
+	if (!s->tunnel.is_configured)
+		return 0;
+	if (fill_env(s, &s->settings) != 0)
+		return VPN_ERR_NOMEM;
+	return run(s, SCRIPT_REASON_RECONNECT);
 }
 
 void netcfg_attempt_reconnect(struct session *s)

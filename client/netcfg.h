@@ -19,6 +19,12 @@ int netcfg_up(struct session *s);
  */
 int netcfg_reconnected(struct session *s, const struct settings *old);
 
+/*
+ * The adapter's MTU changed (DTLS came or went, s->tunnel.mtu): the script
+ * hears it as a reconnect, with no new handshake or login behind it.
+ */
+int netcfg_mtu_changed(struct session *s);
+
 /* Before each reconnect attempt. */
 void netcfg_attempt_reconnect(struct session *s);
 

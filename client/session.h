@@ -7,7 +7,8 @@
  *
  * TLS is also entered again for the downloader's own connection and for
  * reconnects (TUNNEL -> RECONNECT -> RESOLVE -> TLS -> CONNECT, no new
- * login). TUNNEL_DTLS is the place of the DTLS issue: listed, never entered.
+ * login). TUNNEL and TUNNEL_DTLS ("DTLS_UP") alternate inside one data
+ * channel as DTLS comes and goes (client/dtls_switch.c).
  *
  * A session is made of parts; each handler works on the parts it needs.
  * Ownership: the session owns its connection, its cookie (wiped on
@@ -38,7 +39,7 @@ enum session_phase {
 	SESSION_PHASE_DOWNLOAD,    /* profile, on its own TLS connection (phase 4) */
 	SESSION_PHASE_CONNECT,     /* CONNECT /CSCOSSLC/tunnel, tun, vpnc-script (phase 5) */
 	SESSION_PHASE_TUNNEL,      /* packets over TLS, DPD, keepalive */
-	SESSION_PHASE_TUNNEL_DTLS, /* packets over DTLS: issue 5 */
+	SESSION_PHASE_TUNNEL_DTLS, /* packets over DTLS, control over TLS */
 	SESSION_PHASE_RECONNECT,   /* link lost: wait, then reconnect with the cookie */
 	SESSION_PHASE_CLOSING,     /* disconnect, script, restore the system */
 	SESSION_PHASE_DONE,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/dtls_switch.h"
 #include "client/phases.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
@@ -25,6 +26,7 @@ void tunnel_init(struct tunnel *t)
 	t->tls_io.fd = -1;
 	t->notify_fd = -1;
 	script_env_init(&t->env);
+	dtls_link_init(&t->dtls);
 }
 
 void tunnel_cleanup(struct tunnel *t)
@@ -35,6 +37,7 @@ void tunnel_cleanup(struct tunnel *t)
 	if (t->notify_fd >= 0)
 		close(t->notify_fd);
 	t->notify_fd = -1;
+	dtls_link_cleanup(&t->dtls);
 	event_loop_free(t->loop);
 	t->loop = NULL;
 	script_env_cleanup(&t->env);
@@ -233,9 +236,12 @@ static void on_tun(struct event_io *io, unsigned events)
 			finish(t, SESSION_PHASE_CLOSING, "the tun device failed");
 			return;
 		}
+		t->packets_out++;
+		/* DTLS when it is up; TLS meanwhile and for what DTLS cannot take. */
+		if (dtls_link_send(&t->dtls, payload, len) == 0)
+			continue;
 		cstp_frame_header(t->data_out, CSTP_TYPE_DATA, len);
 		t->data_out_len = CSTP_FRAME_HEADER_LEN + len;
-		t->packets_out++;
 		ret = flush(t);
 		if (ret != 0 && ret != VPN_ERR_AGAIN)
 			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
@@ -334,6 +340,9 @@ static int start(struct session *s)
 	event_timer_init(&t->tick, on_tick);
 	if (ret == 0)
 		ret = event_timer_arm(t->loop, &t->tick, TUNNEL_TICK_MS);
+	/* While DTLS shakes hands, TLS already carries the data. */
+	if (ret == 0)
+		dtls_switch_start(s);
 	return ret;
 }
 
@@ -352,9 +361,10 @@ enum session_phase tunnel_run(struct session *s)
 
 	if (start(s) != 0) {
 		stop(t);
+		dtls_switch_stop(s);
 		return session_close(s, "cannot start the data channel");
 	}
-	log_info("connected: tun %s, MTU %u, DPD %u s, keepalive %u s", t->ifname, s->settings.mtu,
+	log_info("connected: tun %s, MTU %u, DPD %u s, keepalive %u s", t->ifname, t->mtu,
 		 t->dpd_ms / 1000, t->keepalive_ms / 1000);
 	if (t->notify_fd >= 0) {
 		/* --background: the parent may exit now; a failed write changes nothing here. */
@@ -371,6 +381,7 @@ enum session_phase tunnel_run(struct session *s)
 		if (event_loop_run_once(t->loop, -1) != 0)
 			finish(t, SESSION_PHASE_CLOSING, "the event loop failed");
 	stop(t);
+	dtls_switch_stop(s);
 	log_debug("TUNNEL: %s after %llu packets in, %llu out", t->why,
 		  (unsigned long long)t->packets_in, (unsigned long long)t->packets_out);
 	if (t->next == SESSION_PHASE_CLOSING)

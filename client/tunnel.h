@@ -6,7 +6,8 @@
  * each TLS connection.
  *
  * Ownership: the tunnel owns the tun fd, the script environment and the
- * event loop; it borrows the session's TLS connection while TUNNEL runs.
+ * event loop and the DTLS link; it borrows the session's TLS connection
+ * while TUNNEL runs.
  */
 #ifndef CLIENT_TUNNEL_H
 #define CLIENT_TUNNEL_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/dtls_link.h"
 #include "client/script.h"
 #include "lib/cstp/frame.h"
 #include "lib/event/loop.h"
@@ -62,6 +64,10 @@ struct tunnel {
 	const char *why;             /* static: why the loop ended */
 
 	uint64_t packets_in, packets_out;
+
+	struct dtls_link dtls;       /* the DTLS channel of the current connection */
+	unsigned mtu;                /* the adapter's MTU now */
+	bool is_mtu_tls;             /* it is X-CSTP-MTU, the figure for data over TLS */
 };
 
 void tunnel_init(struct tunnel *t);

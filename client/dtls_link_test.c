@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The DTLS channel at run time against a PSK-NEGOTIATE server session of
+ * lib/tls on 127.0.0.1: the handshake on the client's loop, the states it
+ * reports, DATA both ways (one frame per record, type byte 0x00), a DPD
+ * request echoed byte for byte as 0x04 (PROTOCOL.md §8.6), a packet above
+ * the tunnel MTU left to TLS, and a dead channel (no DPD answer) leaving
+ * UP for a new attempt that comes up again.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client/dtls_link.h"
+#include "lib/base/err.h"
+#include "lib/tls/tls.h"
+
+#define ROUNDS_MAX 2000 /* loop passes in one wait, at 5 ms each at most */
+
+struct fixture {
+	struct event_loop *loop;
+	struct dtls_link d;
+	int tun[2];              /* [0] the link's "tun", [1] the test's end */
+	int srv_fd;              /* the gateway's UDP socket */
+	uint16_t port;
+	struct dtls_conn *srv;
+	struct dtls_params sp;
+	enum dtls_link_state seen[8];
+	size_t seen_count;
+};
+
+static const uint8_t psk[DTLS_PSK_LEN] = { 0x42, 0x13, 0x37, 0x99 };
+static const uint8_t app_id[DTLS_APP_ID_MAX] = { 0x76, 0x92, 0x34, 0xbc, 0x77, 0xc6, 0x5d, 0x92 };
+
+static void on_change(struct dtls_link *d, enum dtls_link_state old)
+{
+	struct fixture *f = d->owner;
+
+	(void)old;
+	if (f->seen_count < 8)
+		f->seen[f->seen_count++] = d->state;
+}
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(tls_global_init(), 0);
+	assert_int_equal(event_loop_new(&f.loop), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, f.tun), 0);
+	f.srv_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(f.srv_fd >= 0);
+	assert_int_equal(bind(f.srv_fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(f.srv_fd, (struct sockaddr *)&sin, &len), 0);
+	f.port = ntohs(sin.sin_port);
+	/*
+	 * Bound again by number: a port the kernel picked is given up when
+	 * accept_hello() disconnects the socket, a port asked for is kept.
+	 */
+	close(f.srv_fd);
+	f.srv_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(f.srv_fd >= 0);
+	assert_int_equal(bind(f.srv_fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	f.sp.mode = DTLS_MODE_PSK;
+	memcpy(f.sp.psk, psk, sizeof(psk));
+
+	dtls_link_init(&f.d);
+	f.d.params.mode = DTLS_MODE_PSK;
+	memcpy(f.d.params.psk, psk, sizeof(psk));
+	memcpy(f.d.params.id, app_id, sizeof(app_id));
+	f.d.params.id_len = sizeof(app_id);
+	f.d.params.retrans_ms = DTLS_LINK_RETRANS_MS;
+	f.d.params.total_ms = DTLS_LINK_TOTAL_MS;
+	f.d.choice.name = DTLS_PSK_NEGOTIATE;
+	f.d.addr.family = AF_INET;
+	memcpy(f.d.addr.bytes, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	f.d.port = f.port;
+	f.d.mtu = 1400;
+	f.d.base_mtu = 1500;
+	f.d.owner = &f;
+	f.d.on_change = on_change;
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	dtls_link_cleanup(&f->d);
+	dtls_conn_free(f->srv);
+	event_loop_free(f->loop);
+	close(f->tun[0]);
+	close(f->tun[1]);
+	close(f->srv_fd);
+	dtls_params_wipe(&f->sp);
+	tls_global_cleanup();
+	return 0;
+}
+
+/* Takes the next hello: the server socket follows the client's port, a new session answers. */
+static void accept_hello(struct fixture *f)
+{
+	uint8_t hello[2048];
+	struct sockaddr_in from;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof(from);
+	ssize_t n = -1;
+
+	struct dtls_hello h;
+	size_t used = 0;
+
+	connect(f->srv_fd, &unspec, sizeof(unspec));
+	/* What the dead channel sent last (its DPD requests) is not a hello: skipped. */
+	for (int i = 0; i < ROUNDS_MAX; i++) {
+		event_loop_run_once(f->loop, 5);
+		len = sizeof(from);
+		n = recvfrom(f->srv_fd, hello, sizeof(hello), 0, (struct sockaddr *)&from, &len);
+		if (n > 0 && dtls_hello_parse(&h, &used, hello, (size_t)n) == PARSE_DONE)
+			break;
+		n = -1;
+	}
+	assert_true(n > 0);
+	assert_memory_equal(h.session_id, app_id, sizeof(app_id));
+	assert_int_equal(connect(f->srv_fd, (struct sockaddr *)&from, len), 0);
+	dtls_conn_free(f->srv);
+	f->srv = NULL;
+	assert_int_equal(dtls_conn_new_server(&f->srv, f->srv_fd, &f->sp, hello, (size_t)n), 0);
+}
+
+static void pump_until_up(struct fixture *f)
+{
+	int rs = VPN_ERR_AGAIN;
+
+	for (int i = 0; i < ROUNDS_MAX && (rs == VPN_ERR_AGAIN || !dtls_link_is_up(&f->d)); i++) {
+		if (rs == VPN_ERR_AGAIN)
+			rs = dtls_conn_handshake(f->srv);
+		event_loop_run_once(f->loop, 5);
+	}
+	assert_int_equal(rs, 0);
+	assert_true(dtls_link_is_up(&f->d));
+}
+
+/* One record the server receives, read within the client loop's passes. */
+static size_t server_read(struct fixture *f, uint8_t *buf)
+{
+	size_t len = 0;
+	int ret = VPN_ERR_AGAIN;
+
+	for (int i = 0; i < ROUNDS_MAX && ret == VPN_ERR_AGAIN; i++) {
+		ret = dtls_conn_read(f->srv, buf, DTLS_RECORD_MAX, &len);
+		if (ret == VPN_ERR_AGAIN)
+			event_loop_run_once(f->loop, 5);
+	}
+	assert_int_equal(ret, 0);
+	return len;
+}
+
+static void connect_first(struct fixture *f)
+{
+	assert_int_equal(dtls_link_start(&f->d, f->loop, f->tun[0]), 0);
+	assert_int_equal(f->d.state, DTLS_LINK_CONNECTING);
+	accept_hello(f);
+	pump_until_up(f);
+	assert_int_equal(f->seen_count, 2);
+	assert_int_equal(f->seen[0], DTLS_LINK_CONNECTING);
+	assert_int_equal(f->seen[1], DTLS_LINK_UP);
+}
+
+static void test_data_and_dpd(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t buf[DTLS_RECORD_MAX];
+	static const uint8_t ping[] = { 0x45, 0x00, 0x00, 0x54, 0xde, 0xad, 0x40, 0x00, 0x40, 0x01 };
+	static const uint8_t probe[] = { 0x03, 0x8f, 0x1c, 0x2a, 0x77, 0x00, 0x00, 0x00 };
+	static uint8_t big[1401];
+	uint8_t rec[sizeof(ping) + 1] = { 0x00 };
+	ssize_t n = -1;
+	size_t len;
+
+	connect_first(f);
+	/* Client -> gateway: 0x00 + the packet, one record. */
+	assert_int_equal(dtls_link_send(&f->d, ping, sizeof(ping)), 0);
+	len = server_read(f, buf);
+	assert_int_equal(len, sizeof(ping) + 1);
+	assert_int_equal(buf[0], 0x00);
+	assert_memory_equal(buf + 1, ping, sizeof(ping));
+	/* Gateway -> client: the packet reaches tun without its type byte. */
+	memcpy(rec + 1, ping, sizeof(ping));
+	assert_int_equal(dtls_conn_write(f->srv, rec, sizeof(rec)), 0);
+	for (int i = 0; i < ROUNDS_MAX && n < 0; i++) {
+		event_loop_run_once(f->loop, 5);
+		n = read(f->tun[1], buf, sizeof(buf));
+	}
+	assert_int_equal(n, sizeof(ping));
+	assert_memory_equal(buf, ping, sizeof(ping));
+	/* A padded DPD (an MTU probe) comes back as 0x04 + the same bytes. */
+	assert_int_equal(dtls_conn_write(f->srv, probe, sizeof(probe)), 0);
+	len = server_read(f, buf);
+	assert_int_equal(len, sizeof(probe));
+	assert_int_equal(buf[0], 0x04);
+	assert_memory_equal(buf + 1, probe + 1, sizeof(probe) - 1);
+	/* Above the tunnel MTU: for TLS to carry. */
+	assert_int_equal(dtls_link_send(&f->d, big, sizeof(big)), VPN_ERR_TOO_BIG);
+	assert_int_equal(f->d.packets_out, 1);
+	assert_int_equal(f->d.packets_in, 1);
+}
+
+static void test_dead_then_back(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t buf[DTLS_RECORD_MAX];
+	size_t len;
+
+	f->d.dpd_ms = 300;
+	connect_first(f);
+	/* The DPD request after 300 ms without news, a lone 0x03. */
+	len = server_read(f, buf);
+	assert_int_equal(len, 1);
+	assert_int_equal(buf[0], 0x03);
+	/* Unanswered: dead 2 s later, a new attempt at once; data is TLS's meanwhile. */
+	for (int i = 0; i < ROUNDS_MAX && dtls_link_is_up(&f->d); i++)
+		event_loop_run_once(f->loop, 5);
+	assert_int_equal(f->d.state, DTLS_LINK_CONNECTING);
+	assert_int_equal(f->seen[2], DTLS_LINK_CONNECTING);
+	assert_int_equal(f->d.attempts, 2);
+	assert_int_equal(dtls_link_send(&f->d, "x", 1), VPN_ERR_AGAIN);
+	/* The gateway answers the new hello: up again. */
+	accept_hello(f);
+	pump_until_up(f);
+	assert_int_equal(f->seen[3], DTLS_LINK_UP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_data_and_dpd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_then_back, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
