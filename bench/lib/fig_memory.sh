@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=bash
+#
+# Memory with real clients: the gateway's process tree idle, with one
+# session and with BENCH_SESSIONS sessions (one client process each; every
+# session but 0 uses the harness's no-route script, so they share the client
+# namespace), and the RSS of one client. Per session = (with N - idle) / N.
+# The load generator covers 100 and 1000 sessions (fig_load.sh).
+
+# _mem_fig PAIR LABEL N MEM0 MEMN NOTE: per-session RSS and PSS figures.
+_mem_fig() {
+	local pair=$1 label=$2 n=$3 r0 p0 rn pn
+	read -r r0 p0 _ <<<"$4"
+	read -r rn pn _ <<<"$5"
+	fig "$pair" "gw_rss_per_session_${label}_kib" $(((rn - r0) / n)) KiB "" "$6"
+	fig "$pair" "gw_pss_per_session_${label}_kib" $(((pn - p0) / n)) KiB "" "$6"
+}
+
+_all_up() {
+	local i
+	for ((i = 1; i < $1; i++)); do
+		client_addr "$i" >/dev/null || return 1
+	done
+}
+
+fig_memory() {
+	local pair=$1 gw mem0 mem1 memn i n up rss why r p stoppers=()
+	gw=$(gateway_pid)
+	sleep 1
+	mem0=$(tree_mem_kib "$gw")
+	read -r r p n <<<"$mem0"
+	fig "$pair" gw_rss_idle_kib "$r" KiB "" "$n processes"
+	fig "$pair" gw_pss_idle_kib "$p" KiB "" "$n processes"
+	if ! client_up 0 "$BENCH_CONNECT_MAX"; then
+		why=$(client_fail_reason 0)
+		client_stop 0
+		for n in gw_rss_per_session_1_kib gw_pss_per_session_1_kib \
+			gw_rss_per_session_n_kib gw_pss_per_session_n_kib; do
+			na "$pair" "$n" KiB "$why"
+		done
+		na "$pair" client_rss_kib KiB "$why"
+		return
+	fi
+	dtls_wait 0
+	ping_ok "$NS_CLI" "$ADDR_LAN" 3
+	sleep 1
+	mem1=$(tree_mem_kib "$gw")
+	_mem_fig "$pair" 1 1 "$mem0" "$mem1" "$(echo "$mem1" | cut -d' ' -f3) processes"
+	rss=$(rss_kib "$(pid_of client0)")
+	if [ -n "$rss" ]; then
+		fig "$pair" client_rss_kib "$rss" KiB "" "one session, DTLS, after 3 echoes"
+	else
+		na "$pair" client_rss_kib KiB "client gone"
+	fi
+	n=$BENCH_SESSIONS
+	for ((i = 1; i < n; i++)); do
+		client_start "$i"
+		sleep 0.1
+	done
+	wait_until 60 _all_up "$n"
+	up=1
+	for ((i = 1; i < n; i++)); do
+		client_addr "$i" >/dev/null && up=$((up + 1))
+	done
+	sleep 2
+	memn=$(tree_mem_kib "$gw")
+	if ((up > 1)); then
+		_mem_fig "$pair" n "$up" "$mem0" "$memn" \
+			"$up/$n sessions up, $(echo "$memn" | cut -d' ' -f3) processes"
+	else
+		na "$pair" gw_rss_per_session_n_kib KiB "only session 0 came up"
+		na "$pair" gw_pss_per_session_n_kib KiB "only session 0 came up"
+	fi
+	# In parallel: each stop may wait seconds for a client to log out.
+	for ((i = n - 1; i >= 0; i--)); do
+		client_stop "$i" >/dev/null 2>&1 &
+		stoppers+=($!)
+	done
+	wait "${stoppers[@]}"
+}

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=bash disable=SC2034 # globals shared with run.sh and fig_*.sh
+#
+# What a gateway or client costs the machine, read from /proc: the process
+# tree under a PID (a gateway forks workers and helpers), the CPU time that
+# tree has used, and its memory. Nothing here starts or stops a process.
+
+# tree_pids PID: PID and every live descendant, one per line.
+tree_pids() {
+	ps -e -o pid=,ppid= 2>/dev/null | awk -v root="$1" '
+		{ kids[$2] = kids[$2] " " $1 }
+		END {
+			queue[1] = root; n = 1
+			for (i = 1; i <= n; i++) {
+				print queue[i]
+				m = split(kids[queue[i]], k, " ")
+				for (j = 1; j <= m; j++) queue[++n] = k[j]
+			}
+		}'
+}
+
+# cpu_ticks PID...: clock ticks used by the processes, their own (utime,
+# stime) and that of children they have already reaped (cutime, cstime), so
+# a worker that exits during a measurement still counts. Fields are read
+# after the ")" that closes the command name, which may hold blanks.
+cpu_ticks() {
+	local files=() pid
+	for pid in "$@"; do
+		files+=("/proc/$pid/stat")
+	done
+	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
+	awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }' \
+		"${files[@]}" 2>/dev/null
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# tree_cpu_ticks PID: cpu_ticks of the whole tree under PID.
+tree_cpu_ticks() {
+	local pids
+	mapfile -t pids < <(tree_pids "$1")
+	cpu_ticks "${pids[@]}"
+}
+
+# tree_mem_kib PID: "RSS PSS NPROC" (KiB) of the tree under PID, from
+# smaps_rollup. RSS counts a page shared by forked processes once per
+# process; PSS divides it among them, so only PSS adds up.
+tree_mem_kib() {
+	local pids pid files=()
+	mapfile -t pids < <(tree_pids "$1")
+	for pid in "${pids[@]}"; do
+		files+=("/proc/$pid/smaps_rollup")
+	done
+	awk -v n="${#pids[@]}" '
+		$1 == "Rss:" { rss += $2 }
+		$1 == "Pss:" { pss += $2 }
+		END { printf "%d %d %d\n", rss, pss, n }' "${files[@]}" 2>/dev/null
+}
+
+# rss_kib PID: VmRSS of one process (KiB), or nothing when it is gone.
+rss_kib() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# ns_dev_bytes NS DEV: "RX TX" byte counters of a device inside namespace NS.
+ns_dev_bytes() {
+	in_ns "$1" cat "/sys/class/net/$2/statistics/rx_bytes" \
+		"/sys/class/net/$2/statistics/tx_bytes" 2>/dev/null | paste -sd' '
+}
