@@ -20,6 +20,7 @@
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/http/url.h"
+#include "lib/tls/tls.h"
 
 void auth_flow_init(struct auth_flow *a)
 {
@@ -257,6 +258,29 @@ static enum session_phase cannot_answer(struct session *s, int ret, const char *
 	return session_close(s, "login failed");
 }
 
+/*
+ * <client-cert-request/> (PROTOCOL.md §4.6): with identities but none sent
+ * and none refused for its CA, the gateway did not ask during the handshake
+ * (some ASAs forget on the first connection, §1.3): a fresh connection
+ * offers one. Otherwise the next init says <client-cert-fail/>.
+ */
+static enum session_phase on_cert_request(struct session *s)
+{
+	const struct tls_conn *tls = s->conn.tls;
+
+	if (s->auth.is_client_cert_fail)
+		return session_close(s, "the gateway requires a client certificate");
+	if (s->opts->n_certs > 0 && !s->auth.is_cert_retried && tls &&
+	    !tls_conn_identity_sent(tls)[0] && !tls_conn_identity_error(tls)[0]) {
+		log_info("the gateway asks for a client certificate: reconnecting to offer it");
+		s->auth.is_cert_retried = true;
+		conn_close(&s->conn, true);
+		return SESSION_PHASE_GROUP;
+	}
+	s->auth.is_client_cert_fail = true;
+	return SESSION_PHASE_GROUP;
+}
+
 static enum session_phase check_request(struct session *s)
 {
 	const struct auth_doc *doc = &s->auth.doc;
@@ -267,12 +291,8 @@ static enum session_phase check_request(struct session *s)
 	if (doc->has_multiple_cert_request)
 		return session_close(s, "the gateway requires multiple-certificate login, "
 					"which sslgate does not do");
-	if (doc->has_client_cert_request) {
-		if (s->auth.is_client_cert_fail)
-			return session_close(s, "the gateway requires a client certificate");
-		s->auth.is_client_cert_fail = true;
-		return SESSION_PHASE_GROUP;
-	}
+	if (doc->has_client_cert_request)
+		return on_cert_request(s);
 	if (!doc->has_form)
 		return session_close(s, "the gateway sent a login page without a form");
 	return SESSION_PHASE_AUTH;

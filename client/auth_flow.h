@@ -37,6 +37,7 @@ struct auth_flow {
 	bool has_switched_group;     /* one init with group-select was sent */
 	bool is_legacy;              /* the gateway does not do XML POST */
 	bool is_client_cert_fail;    /* say <client-cert-fail/> in the next init */
+	bool is_cert_retried;        /* reconnected once to offer a certificate (§1.3) */
 	bool has_cookie;             /* jar holds webvpn */
 	char message[512];           /* the gateway's last message or error, for failures */
 	char refusal[256];           /* why the last answer was not a login document */

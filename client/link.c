@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "client/identities.h"
 #include "client/phases.h"
 #include "client/prompt.h"
 #include "client/trust.h"
@@ -103,18 +104,56 @@ enum session_phase link_resolve(struct session *s)
 	return SESSION_PHASE_TLS;
 }
 
+/* A PKCS#12 passphrase or token PIN, asked on the terminal (tls_secret_prompt). */
+static int ask_secret(void *arg, const char *what, unsigned attempt, char *out, size_t out_len)
+{
+	char question[320];
+
+	(void)arg;
+	snprintf(question, sizeof(question), "%s%s: ", attempt ? "Wrong; " : "Enter the ", what);
+	return prompt_line(stdin, question, true, out, out_len) == 0 ? 0 : -1;
+}
+
 static int make_ctx(struct session *s)
 {
 	struct tls_client_config cfg = {
 		.ca_file = s->opts->cafile,
 		.hostname = s->gw.host,
-		.cert_file = s->opts->cert_file,
-		.key_file = s->opts->key_file,
+		.key_password = s->opts->key_password,
 	};
+	struct identities ids;
+	const char *why = NULL;
+	int ret;
 
 	if (s->tls_ctx)
 		return 0;
-	return tls_client_ctx_new(&s->tls_ctx, &cfg);
+	ret = identities_collect(&ids, s->opts, &why);
+	if (ret != 0) {
+		log_err("client certificate %s: %s", why ? why : "?",
+			ret == VPN_ERR_TOO_BIG ? "too many identities" : vpn_err_str(ret));
+		identities_cleanup(&ids);
+		return ret;
+	}
+	cfg.identities = ids.list;
+	cfg.n_identities = ids.n;
+	/* stdin carries the password with --passwd-on-stdin: nothing else may read it */
+	if (!s->opts->is_non_inter && !s->opts->is_passwd_on_stdin)
+		cfg.prompt.ask = ask_secret;
+	ret = tls_client_ctx_new(&s->tls_ctx, &cfg);
+	identities_cleanup(&ids);
+	return ret;
+}
+
+/* Which identity went out, or why none could (PROTOCOL.md §1.3). */
+static void log_identity(const struct conn *c)
+{
+	const char *why = tls_conn_identity_error(c->tls);
+	const char *sent = tls_conn_identity_sent(c->tls);
+
+	if (why[0])
+		log_err("%s", why);
+	else if (sent[0])
+		log_debug("TLS: sent the client certificate %s", sent);
 }
 
 /* Asks whether to trust an unknown certificate; true when the user said yes. */
@@ -201,6 +240,7 @@ int link_open(struct session *s, struct conn *c)
 	}
 	if (tls_conn_cipher(c->tls, &cipher) == 0)
 		log_debug("TLS: connected to %s port %u, %s", addr, s->gw.port, cipher.description);
+	log_identity(c);
 	ret = check_trust(s, c);
 	if (ret != 0)
 		conn_close(c, false);

@@ -48,6 +48,7 @@ static const struct option long_options[] = {
 	{ "dtls-ciphers", required_argument, NULL, OPT_DTLS_CIPHERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "interface", required_argument, NULL, 'i' },
+	{ "key-password", required_argument, NULL, 'p' },
 	{ "mtu", required_argument, NULL, 'm' },
 	{ "no-dtls", no_argument, NULL, OPT_NO_DTLS },
 	{ "non-inter", no_argument, NULL, OPT_NON_INTER },
@@ -69,7 +70,7 @@ static const struct option long_options[] = {
 };
 
 /* Leading ':' makes a missing argument return ':' instead of '?'. */
-static const char short_options[] = ":bc:C:g:hi:k:m:qs:u:vV";
+static const char short_options[] = ":bc:C:g:hi:k:m:p:qs:u:vV";
 
 static const char usage_text[] =
 	"Usage: sslgate [options] <server>\n"
@@ -81,8 +82,11 @@ static const char usage_text[] =
 	"      --non-inter             never prompt; fail when input is needed\n"
 	"      --authgroup=GROUP       choose the login group (name or alias)\n"
 	"  -g, --usergroup=GROUP       URL path of the group (group URL)\n"
-	"  -c, --certificate=CERT      client certificate\n"
-	"  -k, --sslkey=KEY            client certificate key\n"
+	"  -c, --certificate=CERT      client certificate: PEM or PKCS#12 file, pkcs11: URL\n"
+	"                              or a directory of them (repeatable: the gateway's\n"
+	"                              CA list picks one)\n"
+	"  -k, --sslkey=KEY            key of the certificate given in the same position\n"
+	"  -p, --key-password=PASS     PKCS#12 or key passphrase, token PIN\n"
 	"  -C, --cookie=COOKIE         connect with this session cookie\n"
 	"      --cookie-on-stdin       read the session cookie from standard input\n"
 	"      --authenticate          authenticate, print COOKIE, HOST, FINGERPRINT; exit\n"
@@ -167,8 +171,7 @@ static const char **string_slot(struct options *o, int opt)
 	switch (opt) {
 	case 'u': return &o->user;
 	case 'g': return &o->usergroup;
-	case 'c': return &o->cert_file;
-	case 'k': return &o->key_file;
+	case 'p': return &o->key_password;
 	case 'C': return &o->cookie;
 	case 's': return &o->script;
 	case 'i': return &o->ifname;
@@ -195,6 +198,26 @@ static bool *flag_slot(struct options *o, int opt)
 	}
 }
 
+/* Repeatable: the n-th key belongs to the n-th certificate. */
+static int add_identity_part(struct options *o, int opt, const char *arg, char *err,
+			     size_t err_len)
+{
+	const char **list = opt == 'c' ? o->certs : o->keys;
+	size_t *n = opt == 'c' ? &o->n_certs : &o->n_keys;
+
+	if (*n == OPTIONS_MAX_CERTS)
+		return fail(err, err_len, "too many --%s options (at most %d)",
+			    opt == 'c' ? "certificate" : "sslkey", OPTIONS_MAX_CERTS);
+	if (*arg == '\0')
+		return fail(err, err_len, "empty --%s", opt == 'c' ? "certificate" : "sslkey");
+	list[(*n)++] = arg;
+	if (opt == 'c' && o->cert_file == NULL)
+		o->cert_file = arg;
+	if (opt == 'k' && o->key_file == NULL)
+		o->key_file = arg;
+	return 0;
+}
+
 /* Options with a value to check or with more than one effect. */
 static int apply_special(struct options *o, int opt, const char *arg, char *err, size_t err_len)
 {
@@ -211,6 +234,9 @@ static int apply_special(struct options *o, int opt, const char *arg, char *err,
 		if (parse_unsigned(arg, &o->reconnect_timeout) != 0)
 			return fail(err, err_len, "invalid number of seconds '%s' for --reconnect-timeout", arg);
 		return 0;
+	case 'c':
+	case 'k':
+		return add_identity_part(o, opt, arg, err, err_len);
 	case OPT_SERVERCERT:
 		if (o->servercert_count == OPTIONS_MAX_PINS)
 			return fail(err, err_len, "too many --servercert options (at most %d)", OPTIONS_MAX_PINS);

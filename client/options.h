@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* --certificate and --sslkey may each be given this many times. */
+#define OPTIONS_MAX_CERTS 16
 /* --servercert may be given this many times. */
 #define OPTIONS_MAX_PINS 8
 /* openconnect's floor for --mtu and --base-mtu; smaller values are raised. */
@@ -58,9 +60,15 @@ struct options {
 	size_t servercert_count;
 	const char *cafile;          /* --cafile */
 
-	/* client certificate (its own issue; accepted and stored) */
-	const char *cert_file;       /* -c, --certificate */
-	const char *key_file;        /* -k, --sslkey */
+	/* client identities (identities.c): the n-th --sslkey goes with the n-th
+	   --certificate; a certificate may be a directory or a pkcs11: URL */
+	const char *cert_file;       /* -c, --certificate: the first */
+	const char *key_file;        /* -k, --sslkey: the first */
+	const char *certs[OPTIONS_MAX_CERTS];
+	size_t n_certs;
+	const char *keys[OPTIONS_MAX_CERTS];
+	size_t n_keys;
+	const char *key_password;    /* --key-password: PKCS#12 passphrase or token PIN */
 
 	/* system configuration */
 	const char *script;          /* -s, --script: a shell command line */

@@ -69,6 +69,18 @@ void ctl_render_init(struct ctl_render *r, FILE *out, bool is_json,
 		ctl_json_begin_array(&r->json, NULL);
 }
 
+/* Ours, after occtl's: which channel carries data, and the bytes of each. */
+static void channels_json(struct ctl_json *j, const struct msg_session_info *s)
+{
+	ctl_json_string(j, "Data channel", s->is_dtls ? "DTLS" : "TLS");
+	ctl_json_string(j, "DTLS mode", s->dtls_mode[0] ? s->dtls_mode : "none");
+	ctl_json_uint(j, "TLS RX", s->tls_rx_bytes);
+	ctl_json_uint(j, "TLS TX", s->tls_tx_bytes);
+	ctl_json_uint(j, "DTLS RX", s->dtls_rx_bytes);
+	ctl_json_uint(j, "DTLS TX", s->dtls_tx_bytes);
+	ctl_json_uint(j, "DTLS discarded", s->dtls_discarded);
+}
+
 /* The session fields occtl's "show users --json" prints, in its order. */
 static void session_json(struct ctl_render *r, const struct msg_session_info *s)
 {
@@ -115,8 +127,9 @@ static void session_json(struct ctl_render *r, const struct msg_session_info *s)
 	id[6] = '\0';
 	ctl_json_string(j, "Session", id);
 	ctl_json_string(j, "TLS ciphersuite", s->tls_cipher);
-	if (s->is_dtls)
+	if (s->dtls_cipher[0])
 		ctl_json_string(j, "DTLS cipher", s->dtls_cipher);
+	channels_json(j, s);
 	ctl_json_words(j, "DNS", s->dns);
 	ctl_json_words(j, "NBNS", "");
 	ctl_json_words(j, "Split-DNS-Domains", "");
@@ -173,7 +186,12 @@ static void session_block(struct ctl_render *r, const struct msg_session_info *s
 		s->keepalive_s, s->hostname);
 	fprintf(r->out, "\tConnected at: %s (%s)\n\tWorker: %u\n", date, since, s->worker);
 	fprintf(r->out, "\tTLS ciphersuite: %s\n\tDTLS cipher: %s\n", s->tls_cipher,
-		s->is_dtls ? s->dtls_cipher : "(no-dtls)");
+		s->dtls_cipher[0] ? s->dtls_cipher : "(no-dtls)");
+	fprintf(r->out, "\tData channel: %s   DTLS mode: %s\n", s->is_dtls ? "DTLS" : "TLS",
+		s->dtls_mode[0] ? s->dtls_mode : "none");
+	fprintf(r->out, "\tTLS RX: %" PRIu64 "   TLS TX: %" PRIu64 "   DTLS RX: %" PRIu64
+		"   DTLS TX: %" PRIu64 "   DTLS discarded: %" PRIu64 "\n", s->tls_rx_bytes,
+		s->tls_tx_bytes, s->dtls_rx_bytes, s->dtls_tx_bytes, s->dtls_discarded);
 	fprintf(r->out, "\tDNS: %s\n\tRoutes: %s\n\tRestricted to routes: %s\n", s->dns,
 		s->routes[0] ? s->routes : "defaultroute", s->is_restricted ? "True" : "False");
 }

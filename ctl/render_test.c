@@ -95,6 +95,45 @@ static void json_has_occtl_keys(void **state)
 	free(rendered);
 }
 
+/* A PSK session with data on DTLS; occtl 1.1.6 names the cipher "DTLS cipher". */
+static void dtls_channel_and_counters(void **state)
+{
+	FILE *out = open_memstream(&rendered, &rendered_len);
+	struct ctl_render r;
+	struct msg_session_info s = alice();
+
+	(void)state;
+	s.is_dtls = 1;
+	strcpy(s.dtls_mode, "psk");
+	strcpy(s.dtls_cipher, "(DTLS1.2)-(PSK)-(AES-256-GCM)");
+	s.dtls_rx_bytes = 400000;
+	s.dtls_tx_bytes = 420000;
+	s.dtls_discarded = 5;
+	ctl_render_init(&r, out, true, CTL_VIEW_USERS, 1700000004);
+	ctl_render_session(&r, &s);
+	ctl_render_finish(&r);
+	fclose(out);
+	assert_non_null(strstr(rendered, "\"DTLS cipher\": \"(DTLS1.2)-(PSK)-(AES-256-GCM)\""));
+	assert_non_null(strstr(rendered, "\"Data channel\": \"DTLS\""));
+	assert_non_null(strstr(rendered, "\"DTLS mode\": \"psk\""));
+	assert_non_null(strstr(rendered, "\"TLS RX\": 96,"));
+	assert_non_null(strstr(rendered, "\"DTLS RX\": 400000,"));
+	assert_non_null(strstr(rendered, "\"DTLS TX\": 420000,"));
+	assert_non_null(strstr(rendered, "\"DTLS discarded\": 5"));
+	/* occtl's RX and TX are both channels together. */
+	assert_non_null(strstr(rendered, "\"RX\": \"400096\""));
+	free(rendered);
+	out = open_memstream(&rendered, &rendered_len);
+	s.is_dtls = 0;
+	ctl_render_init(&r, out, false, CTL_VIEW_USER, 1700000004);
+	ctl_render_session(&r, &s);
+	ctl_render_finish(&r);
+	fclose(out);
+	assert_non_null(strstr(rendered, "Data channel: TLS   DTLS mode: psk"));
+	assert_non_null(strstr(rendered, "DTLS RX: 400000   DTLS TX: 420000"));
+	free(rendered);
+}
+
 static void json_escapes_strings(void **state)
 {
 	FILE *out = open_memstream(&rendered, &rendered_len);
@@ -199,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_has_occtl_keys),
+		cmocka_unit_test(dtls_channel_and_counters),
 		cmocka_unit_test(json_escapes_strings),
 		cmocka_unit_test(text_table_and_empty_user),
 		cmocka_unit_test(bans_as_occtl),

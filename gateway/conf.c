@@ -45,6 +45,8 @@ static int set_defaults(struct gw_config *cfg)
 	cfg->tcp_port = 443;
 	cfg->is_cisco_compat = true;
 	cfg->auth_timeout_s = 240;
+	cfg->request_timeout_s = 10;
+	cfg->max_handshakes = 256;
 	cfg->cookie_timeout_s = 300;
 	cfg->max_ban_score = 80;
 	cfg->ban_reset_time_s = 1200;
@@ -220,8 +222,7 @@ static void check_whole(struct conf_loader *l)
 	struct stat st;
 
 	l->line = 0;
-	if (!cfg->passwd_file)
-		conf_error(l, "no auth = \"plain[passwd=FILE]\": nobody could log in");
+	conf_auth_check(l);
 	if (!has_pool(cfg))
 		conf_error(l, "no ipv4-network or ipv6-network: clients would get no address");
 	if ((cfg->server_cert == NULL) != (cfg->server_key == NULL))
@@ -316,6 +317,7 @@ static void free_strings(struct gw_config *cfg)
 		&cfg->authd_group, &cfg->chroot_dir, &cfg->pid_file, &cfg->ctl_socket,
 		&cfg->state_dir, &cfg->device, &cfg->listen_host, &cfg->udp_listen_host,
 		&cfg->server_cert, &cfg->server_key, &cfg->ca_cert, &cfg->tls_priorities,
+		&cfg->crl_file, &cfg->cert_user_oid, &cfg->cert_group_oid,
 		&cfg->passwd_file, &cfg->banner, &cfg->pre_login_banner,
 		&cfg->default_select_group, &cfg->profile_path, &cfg->profile_uri,
 	};

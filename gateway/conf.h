@@ -37,6 +37,12 @@ enum gw_rekey_method {
 	GW_REKEY_NEW_TUNNEL,
 };
 
+/* Login methods (conf_auth.c): ocserv's "plain" and "certificate". */
+enum gw_auth_bit {
+	GW_AUTH_PASSWORD = 1u << 0,
+	GW_AUTH_CERT = 1u << 1,
+};
+
 /* Bits of gw_net_settings.set: which fields a file gave (merging). */
 enum gw_setting_bit {
 	GW_SET_IPV4_POOL = 1u << 0,
@@ -101,6 +107,9 @@ struct gw_net_settings {
 	unsigned max_same_clients;           /* 0 = unlimited */
 	struct net_addr explicit_ipv4;       /* AF_UNSPEC: lease from the pool */
 	struct net_addr explicit_ipv6;
+	unsigned auth_methods;               /* a per-group file's auth (enum gw_auth_bit);
+						0: the main file's. Not merged: read by
+						gw_config_auth() from the group itself */
 };
 
 /* A connection profile the gateway knows: offered (select-group) or configured. */
@@ -148,12 +157,20 @@ struct gw_config {
 	char *server_cert;           /* NULL: self-signed in state_dir */
 	char *server_key;
 	char *ca_cert;               /* client-certificate CAs; NULL: none */
+	char *crl_file;              /* crl: revoked client certificates; NULL: none */
+	char *cert_user_oid;         /* subject field naming the user; NULL: the CN
+					(then the SAN e-mail); "SAN(rfc822name)": the e-mail */
+	char *cert_group_oid;        /* subject field naming the group; NULL: none */
 	char *tls_priorities;        /* NULL: lib/tls default */
 	bool is_cisco_compat;        /* cisco-client-compat; default true */
 
 	/* authentication and sessions (authd) */
 	char *passwd_file;           /* auth = "plain[passwd=...]" */
+	unsigned auth_methods;       /* auth lines: every method listed is required */
+	unsigned auth_alt;           /* enable-auth: each of these alone is enough */
 	unsigned auth_timeout_s;     /* 240 */
+	unsigned request_timeout_s;  /* 10: first to last byte of one request (slow senders) */
+	unsigned max_handshakes;     /* 256: per worker, connections in TLS/login; 0 = no cap */
 	unsigned cookie_timeout_s;   /* 300 */
 	bool is_persistent_cookies;  /* false */
 	unsigned max_clients;        /* 0 = unlimited (bounded by GW_SESSIONS_LIMIT) */
@@ -167,7 +184,7 @@ struct gw_config {
 	unsigned rekey_time_s;       /* 172800 */
 	enum gw_rekey_method rekey_method;
 	unsigned switch_to_tcp_timeout_s;    /* 25 (DTLS) */
-	bool is_dtls_legacy;         /* true (DTLS not implemented: warned) */
+	bool is_dtls_legacy;         /* true (cisco-client-compat implies it) */
 	bool is_dtls_psk;            /* true */
 	bool is_client_bypass_protocol;      /* false */
 	bool is_predictable_ips;     /* true */
@@ -232,6 +249,12 @@ const struct gw_group *gw_config_group(const struct gw_config *cfg, const char *
  */
 void gw_config_settings(const struct gw_config *cfg, const char *user, const char *group,
 			struct gw_net_settings *out);
+
+/*
+ * What a login into group ("" or unknown: the main file's) must pass: every
+ * method in the result, or (*out_alt) any one method alone.
+ */
+unsigned gw_config_auth(const struct gw_config *cfg, const char *group, unsigned *out_alt);
 
 /* The embedded default configuration's text. */
 extern const char gw_config_default_text[];

@@ -110,6 +110,15 @@ int conf_net_finish(struct conf_loader *l, struct gw_net_settings *n);
 /* Copies the fields src set onto dst (borrowing src's arrays). */
 void conf_net_overlay(struct gw_net_settings *dst, const struct gw_net_settings *src);
 
+/* Login methods and client-certificate settings (conf_auth.c). */
+int conf_set_auth(struct conf_loader *l, const char *value);
+int conf_set_enable_auth(struct conf_loader *l, const char *value);
+int conf_set_crl(struct conf_loader *l, const char *value);
+int conf_set_cert_user_oid(struct conf_loader *l, const char *value);
+int conf_set_cert_group_oid(struct conf_loader *l, const char *value);
+/* After every file: the methods have what they need (passwd file, ca-cert). */
+void conf_auth_check(struct conf_loader *l);
+
 /* Applies one line from any file; unknown and unsupported keys are reported. */
 int conf_apply_entry(struct conf_loader *l, const struct config_entry *e);
 /*

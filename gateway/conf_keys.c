@@ -13,60 +13,6 @@
 
 #include "lib/base/log.h"
 
-static int parse_auth_options(struct conf_loader *l, const char *opts)
-{
-	char *copy = strdup(opts), *save = NULL;
-	int r = 0;
-
-	if (!copy) {
-		conf_error(l, "out of memory");
-		return -1;
-	}
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		while (*o == ' ')
-			o++;
-		if (strncmp(o, "passwd=", 7) == 0) {
-			r |= conf_set_string(l, &l->cfg->passwd_file, o + 7);
-		} else if (strncmp(o, "otp=", 4) == 0) {
-			conf_error(l, "auth: one-time passwords (otp=) are not implemented; "
-				   "ignoring them would drop the second factor");
-			r = -1;
-		} else {
-			conf_warn(l, "auth: option '%s' is not supported and is ignored", o);
-		}
-	}
-	free(copy);
-	return r;
-}
-
-/* auth = "plain[passwd=FILE]"; every other method is an error. */
-static int set_auth(struct conf_loader *l, const char *v)
-{
-	const char *open = strchr(v, '[');
-	size_t name_len = open ? (size_t)(open - v) : strlen(v);
-	char inner[1024];
-	size_t inner_len;
-
-	l->n_auth++;
-	if (name_len != 5 || strncasecmp(v, "plain", 5) != 0) {
-		conf_error(l, "auth method '%.*s' is not supported (only \"plain[passwd=FILE]\"); "
-			   "logins would not be checked as configured", (int)name_len, v);
-		return -1;
-	}
-	if (!open || v[strlen(v) - 1] != ']') {
-		conf_error(l, "auth = \"plain\" needs [passwd=FILE]");
-		return -1;
-	}
-	inner_len = strlen(open + 1) - 1;
-	if (inner_len >= sizeof(inner)) {
-		conf_error(l, "auth options are too long");
-		return -1;
-	}
-	memcpy(inner, open + 1, inner_len);
-	inner[inner_len] = '\0';
-	return parse_auth_options(l, inner);
-}
-
 #define STR_SETTER(fn, field) \
 	static int fn(struct conf_loader *l, const char *v) \
 	{ \
@@ -115,6 +61,8 @@ BOOL_SETTER(set_isolate, is_isolate_workers)
 UINT_SETTER(set_workers, workers, 1024)
 UINT_SETTER(set_max_clients, max_clients, GW_SESSIONS_LIMIT)
 UINT_SETTER(set_auth_timeout, auth_timeout_s, TIME_MAX)
+UINT_SETTER(set_request_timeout, request_timeout_s, TIME_MAX)
+UINT_SETTER(set_max_handshakes, max_handshakes, GW_SESSIONS_LIMIT)
 UINT_SETTER(set_cookie_timeout, cookie_timeout_s, TIME_MAX)
 UINT_SETTER(set_max_ban_score, max_ban_score, 1000000)
 UINT_SETTER(set_ban_reset, ban_reset_time_s, TIME_MAX)
@@ -222,13 +170,15 @@ static int set_default_user(struct conf_loader *l, const char *v)
 }
 
 #define M CONF_MAIN
-#define NO_CERT_AUTH "client certificate authentication is not implemented"
-#define NO_DTLS "DTLS is not implemented yet: sessions use TLS only"
+#define NO_CERT_AUTH \
+	"the certificate is checked at login; later connections are known by their cookie"
+#define NO_DTLS_MATCH "sslgated prefers the DTLS suite matching the TLS cipher but does not " \
+	"require it"
 #define NO_SCRIPTS "connect and disconnect scripts are not run"
 
 const struct conf_key conf_main_keys[] = {
-	{ "auth", M, CONF_APPLY, set_auth, NULL },
-	{ "enable-auth", M, CONF_WARN, NULL, "alternative login methods are not offered" },
+	{ "auth", M | CONF_PER, CONF_APPLY, conf_set_auth, NULL },
+	{ "enable-auth", M, CONF_APPLY, conf_set_enable_auth, NULL },
 	{ "acct", M, CONF_WARN, NULL, "accounting is not implemented" },
 	{ "listen-host", M, CONF_APPLY, set_listen_host, NULL },
 	{ "udp-listen-host", M, CONF_APPLY, set_udp_listen_host, NULL },
@@ -278,14 +228,17 @@ const struct conf_key conf_main_keys[] = {
 	{ "try-mtu-discovery", M, CONF_WARN_IF_ON, NULL, "MTU discovery over DTLS is not implemented" },
 	{ "server-drain-ms", M, CONF_WARN_IF_ON, NULL, "connection draining is not implemented" },
 	{ "ocsp-response", M, CONF_WARN, NULL, "OCSP stapling is not implemented" },
-	{ "cert-user-oid", M, CONF_WARN, NULL, NO_CERT_AUTH },
-	{ "cert-group-oid", M, CONF_WARN, NULL, NO_CERT_AUTH },
-	{ "crl", M, CONF_WARN, NULL, NO_CERT_AUTH },
+	{ "cert-user-oid", M, CONF_APPLY, conf_set_cert_user_oid, NULL },
+	{ "cert-group-oid", M, CONF_APPLY, conf_set_cert_group_oid, NULL },
+	{ "crl", M, CONF_APPLY, conf_set_crl, NULL },
 	{ "compression", M, CONF_WARN_IF_ON, NULL, "compression is not implemented" },
 	{ "no-compress-limit", M, CONF_IGNORE, NULL, NULL },
 	{ "tls-priorities", M, CONF_APPLY, set_priorities, NULL },
-	{ "match-tls-dtls-ciphers", M, CONF_WARN_IF_ON, NULL, NO_DTLS },
+	{ "match-tls-dtls-ciphers", M, CONF_WARN_IF_ON, NULL, NO_DTLS_MATCH },
 	{ "auth-timeout", M, CONF_APPLY, set_auth_timeout, NULL },
+	/* sslgate only: ocserv has no such deadline */
+	{ "request-timeout", M, CONF_APPLY, set_request_timeout, NULL },
+	{ "max-handshakes", M, CONF_APPLY, set_max_handshakes, NULL },
 	{ "min-reauth-time", M, CONF_APPLY, set_min_reauth, NULL },
 	{ "max-ban-score", M, CONF_APPLY, set_max_ban_score, NULL },
 	{ "ban-reset-time", M, CONF_APPLY, set_ban_reset, NULL },
@@ -323,8 +276,8 @@ const struct conf_key conf_main_keys[] = {
 	{ "cisco-client-compat", M, CONF_APPLY, set_cisco_compat, NULL },
 	{ "always-require-cert", M, CONF_WARN_IF_ON, NULL, NO_CERT_AUTH },
 	{ "cisco-svc-client-compat", M, CONF_WARN_IF_ON, NULL, "legacy SVC clients are not supported" },
-	{ "dtls-legacy", M, CONF_WARN_IF_ON, set_dtls_legacy, NO_DTLS },
-	{ "dtls-psk", M, CONF_WARN_IF_ON, set_dtls_psk, NO_DTLS },
+	{ "dtls-legacy", M, CONF_APPLY, set_dtls_legacy, NULL },
+	{ "dtls-psk", M, CONF_APPLY, set_dtls_psk, NULL },
 	{ "client-bypass-protocol", M, CONF_APPLY, set_bypass, NULL },
 	{ "camouflage", M, CONF_ERROR_IF_ON, NULL,
 	  "camouflage is not implemented: the VPN would answer anyone" },

@@ -94,12 +94,15 @@ int gw_config_load_tls(struct gw_config *cfg)
 	tc.cert_file = cfg->server_cert;
 	tc.key_file = cfg->server_key;
 	tc.ca_file = cfg->ca_cert;
+	tc.crl_file = cfg->crl_file;
 	tc.priorities = cfg->tls_priorities;
 	tc.is_tls12_max = cfg->is_cisco_compat;
 	r = tls_server_ctx_new(&cfg->tls, &tc);
 	if (r < 0) {
-		log_err("cannot load server-cert %s and server-key %s", cfg->server_cert,
-			cfg->server_key);
+		log_err("cannot load server-cert %s and server-key %s%s%s%s%s", cfg->server_cert,
+			cfg->server_key, cfg->ca_cert ? ", ca-cert " : "",
+			cfg->ca_cert ? cfg->ca_cert : "", cfg->crl_file ? ", crl " : "",
+			cfg->crl_file ? cfg->crl_file : "");
 		return r;
 	}
 	tls_server_ctx_pin(cfg->tls, pin);

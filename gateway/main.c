@@ -116,6 +116,9 @@ int main(int argc, char **argv)
 		if (!o.is_foreground) {
 			openlog("sslgated", LOG_PID, LOG_DAEMON);
 			o.use_syslog = sink_syslog;
+			/* the parent's own lines too, not only its children's */
+			log_set_sink(sink_syslog, NULL, o.log_level >= 0
+				     ? (enum log_level)o.log_level : LOG_LEVEL_INFO);
 		}
 		r = parent_main(&o) < 0 ? 1 : 0;
 	}

@@ -54,6 +54,9 @@ static void on_worker_msg(struct chan *c, void *msg, size_t len, int fd)
 	case MSG_AUTH_PASSWORD:
 		authd_on_password(a, c->index, msg);
 		break;
+	case MSG_AUTH_CERT:
+		authd_on_cert(a, c->index, msg);
+		break;
 	case MSG_COOKIE_CHECK:
 		authd_on_cookie(a, c->index, msg);
 		break;

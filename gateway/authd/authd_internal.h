@@ -50,6 +50,12 @@ uint64_t authd_unix_of(uint64_t mono_s);
 
 /* Worker requests (on_login.c). */
 void authd_on_password(struct authd *a, unsigned worker, struct msg_auth_password *m);
+/* What a certificate login adds to a password one (borrowed from the message). */
+struct authd_cert_claim {
+	const char *group;         /* cert-group-oid's field; "" = none */
+	bool has_password;         /* the password in the message is to be checked too */
+};
+void authd_on_cert(struct authd *a, unsigned worker, struct msg_auth_cert *m);
 void authd_on_cookie(struct authd *a, unsigned worker, const struct msg_cookie_check *m);
 void authd_on_session_event(struct authd *a, unsigned worker, const struct msg_session_event *m);
 /* Logins held back while the password file was being reopened. */

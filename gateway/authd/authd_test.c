@@ -193,6 +193,74 @@ static void logins_and_groups(void **state)
 	stop_authd(&e);
 }
 
+/* A login the worker vouches for by certificate (MSG_AUTH_CERT). */
+static struct msg_auth_result cert_login(struct env *e, const char *user, const char *group,
+					 const char *cert_group, const char *pw)
+{
+	struct msg_auth_cert m;
+	struct msg_auth_result r;
+
+	memset(&m, 0, sizeof(m));
+	msg_init(&m.h, MSG_AUTH_CERT, sizeof(m), ++e->req);
+	m.source.family = AF_INET;
+	memcpy(m.source.bytes, (uint8_t[]){ 198, 18, 1, 2 }, 4);
+	snprintf(m.user, sizeof(m.user), "%s", user);
+	snprintf(m.group, sizeof(m.group), "%s", group);
+	snprintf(m.cert_group, sizeof(m.cert_group), "%s", cert_group);
+	snprintf(m.subject, sizeof(m.subject), "CN=%s", user);
+	if (pw) {
+		m.has_password = 1;
+		snprintf(m.password, sizeof(m.password), "%s", pw);
+	}
+	assert_int_equal(msg_send(e->worker, &m, sizeof(m), -1), 0);
+	recv_msg(e->worker, &r, sizeof(r), MSG_AUTH_RESULT, NULL);
+	assert_int_equal(r.h.req_id, e->req);
+	return r;
+}
+
+/* auth = plain and certificate: both are needed, and the certificate's group rules. */
+static void certificate_and_password(void **state)
+{
+	struct env e;
+	struct msg_auth_result r;
+
+	(void)state;
+	start_authd(&e, "auth = \"certificate\"\nca-cert = /dev/null\n"
+		    "cert-group-oid = 2.5.4.11\n");
+	r = cert_login(&e, "alice", "", "sales", "correct-horse");
+	assert_int_equal(r.status, MSG_AUTH_OK);
+	assert_string_equal(r.user, "alice");
+	assert_string_equal(r.group, "sales");
+	r = cert_login(&e, "alice", "", "sales", NULL);
+	assert_int_equal(r.status, MSG_AUTH_NOT_IN_GROUP); /* the password is missing */
+	r = cert_login(&e, "alice", "", "sales", "wrong");
+	assert_int_equal(r.status, MSG_AUTH_BAD_CREDENTIALS);
+	r = cert_login(&e, "alice", "engineering", "sales", "correct-horse");
+	assert_int_equal(r.status, MSG_AUTH_NOT_IN_GROUP); /* not the certificate's group */
+	r = login(&e, "alice", "sales", "correct-horse");
+	assert_int_equal(r.status, MSG_AUTH_NOT_IN_GROUP); /* the certificate is missing */
+	stop_authd(&e);
+}
+
+/* enable-auth = certificate: a certificate alone is enough, passwords still work. */
+static void certificate_as_alternative(void **state)
+{
+	struct env e;
+	struct msg_auth_result r;
+
+	(void)state;
+	start_authd(&e, "enable-auth = \"certificate\"\nca-cert = /dev/null\n");
+	r = cert_login(&e, "dave", "", "", NULL); /* not in the password file */
+	assert_int_equal(r.status, MSG_AUTH_OK);
+	assert_string_equal(r.user, "dave");
+	r = cert_login(&e, "alice", "", "", NULL); /* in it: its first group */
+	assert_int_equal(r.status, MSG_AUTH_OK);
+	assert_string_equal(r.group, "engineering");
+	r = login(&e, "alice", "sales", "correct-horse");
+	assert_int_equal(r.status, MSG_AUTH_OK);
+	stop_authd(&e);
+}
+
 static void cookies_and_session_end(void **state)
 {
 	struct env e;
@@ -308,6 +376,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(logins_and_groups),
+		cmocka_unit_test(certificate_and_password),
+		cmocka_unit_test(certificate_as_alternative),
 		cmocka_unit_test(cookies_and_session_end),
 		cmocka_unit_test(bans_and_unban),
 		cmocka_unit_test(password_file_replaced),

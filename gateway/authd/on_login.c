@@ -83,6 +83,29 @@ static const char *pick_group(const struct authd_passwd_entry *e, const char *wa
 	return authd_passwd_has_group(e, wanted) ? wanted : NULL;
 }
 
+/*
+ * A certificate login: the certificate's group when cert-group-oid gave one
+ * (another choice is refused), else the password file's, else the choice.
+ */
+static const char *pick_cert_group(const struct authd_passwd_entry *e, const char *wanted,
+				   const char *from_cert)
+{
+	if (from_cert[0])
+		return !wanted[0] || strcmp(wanted, from_cert) == 0 ? from_cert : NULL;
+	return e ? pick_group(e, wanted) : wanted;
+}
+
+/* The methods used pass what the group asks for (gw_config_auth). */
+static bool is_method_enough(const struct gw_config *cfg, const char *group,
+			     const struct authd_cert_claim *cert)
+{
+	unsigned alt, need = gw_config_auth(cfg, group, &alt);
+	unsigned have = !cert ? GW_AUTH_PASSWORD
+		: cert->has_password ? GW_AUTH_CERT | GW_AUTH_PASSWORD : GW_AUTH_CERT;
+
+	return (have & need) == need || (have & alt) != 0;
+}
+
 static uint32_t check_limits(struct authd *a, const char *user, const char *group)
 {
 	struct gw_net_settings net;
@@ -148,11 +171,13 @@ static void grant(struct authd *a, unsigned worker, const struct msg_auth_passwo
 	answer_auth(a, worker, m->h.req_id, MSG_AUTH_OK, 0, s);
 }
 
-static void login(struct authd *a, unsigned worker, const struct msg_auth_password *m)
+/* cert: NULL for a password login; the worker's verified certificate otherwise. */
+static void login(struct authd *a, unsigned worker, const struct msg_auth_password *m,
+		  const struct authd_cert_claim *cert)
 {
 	struct authd_passwd_entry e;
 	const char *group;
-	bool is_known, is_ok;
+	bool is_known, is_ok = true;
 	uint32_t status;
 
 	if (authd_bans_is_banned(&a->bans, &a->policy, &m->source, authd_now())) {
@@ -160,17 +185,22 @@ static void login(struct authd *a, unsigned worker, const struct msg_auth_passwo
 		answer_auth(a, worker, m->h.req_id, MSG_AUTH_BANNED, 0, NULL);
 		return;
 	}
-	is_known = m->user[0] && authd_passwd_lookup(a->passwd_fd, m->user, &e) == 0;
+	is_known = m->user[0] && a->passwd_fd >= 0 &&
+		   authd_passwd_lookup(a->passwd_fd, m->user, &e) == 0;
 	/* crypt runs for unknown users too, so timing does not tell who exists */
-	is_ok = authd_passwd_verify(is_known ? e.hash : NULL, m->password);
+	if (!cert || cert->has_password)
+		is_ok = authd_passwd_verify(is_known ? e.hash : NULL, m->password);
 	if (!is_ok) {
 		fail_login(a, worker, m, !is_known ? "unknown user"
 			   : e.is_locked ? "account locked" : "wrong password");
 		goto out;
 	}
-	group = pick_group(&e, m->group);
-	if (!group) {
-		log_refusal(m, "not a member of the group");
+	group = cert ? pick_cert_group(is_known ? &e : NULL, m->group, cert->group)
+		     : pick_group(&e, m->group);
+	if (!group || !is_method_enough(a->cfg, group, cert)) {
+		log_refusal(m, !group ? "not a member of the group"
+			    : cert ? "the group needs a password as well as the certificate"
+			    : "the group needs a client certificate");
 		answer_auth(a, worker, m->h.req_id, MSG_AUTH_NOT_IN_GROUP, 0, NULL);
 		goto out;
 	}
@@ -196,7 +226,36 @@ void authd_on_password(struct authd *a, unsigned worker, struct msg_auth_passwor
 		buf_wipe(m->password, sizeof(m->password));
 		return;
 	}
-	login(a, worker, m);
+	login(a, worker, m, NULL);
+	buf_wipe(m->password, sizeof(m->password));
+}
+
+/*
+ * The certificate was checked by the worker, which holds the TLS session;
+ * authd decides the rest as for a password login, with the same bans and
+ * limits. A password file being reopened is not waited for here: a login
+ * that needs it fails and the user tries again.
+ */
+void authd_on_cert(struct authd *a, unsigned worker, struct msg_auth_cert *m)
+{
+	struct authd_cert_claim cert = { m->cert_group, m->has_password != 0 };
+	struct msg_auth_password pw;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.h = m->h;
+	pw.source = m->source;
+	copy_str(pw.user, sizeof(pw.user), m->user);
+	copy_str(pw.group, sizeof(pw.group), m->group);
+	copy_str(pw.password, sizeof(pw.password), m->password);
+	copy_str(pw.user_agent, sizeof(pw.user_agent), m->user_agent);
+	log_info("certificate login: user '%s' from certificate %s", m->user, m->subject);
+	if (cert.has_password && !is_passwd_current(a)) {
+		log_err("password file unavailable; login of '%s' fails", m->user);
+		answer_auth(a, worker, m->h.req_id, MSG_AUTH_INTERNAL, 0, NULL);
+	} else {
+		login(a, worker, &pw, &cert);
+	}
+	buf_wipe(&pw, sizeof(pw));
 	buf_wipe(m->password, sizeof(m->password));
 }
 
@@ -209,7 +268,7 @@ void authd_run_parked(struct authd *a)
 		struct authd_parked *p = &a->parked[i];
 
 		if (a->passwd_fd >= 0 && chan_is_open(&a->workers[p->worker]))
-			login(a, p->worker, &p->m);
+			login(a, p->worker, &p->m, NULL);
 		else if (chan_is_open(&a->workers[p->worker]))
 			answer_auth(a, p->worker, p->m.h.req_id, MSG_AUTH_INTERNAL, 0, NULL);
 		buf_wipe(p, sizeof(*p));

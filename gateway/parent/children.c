@@ -4,7 +4,7 @@
  * tun device (the kernel numbers it from the configured template), a
  * socket to the parent, and a socket to authd whose other end is handed to
  * authd. A worker that dies is restarted, slower each time it dies young; a
- * dead authd takes every cookie with it, so the gateway stops.
+ * dead authd is restarted and the workers renewed (authd_respawn.c).
  */
 #include "gateway/parent/parent_internal.h"
 
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "gateway/authd/authd.h"
@@ -58,6 +59,15 @@ static void worker_sink(enum log_level level, const char *line, void *ctx)
 static void child_log_init(struct parent *p, const char *name)
 {
 	child_log.inner = p->opts->use_syslog ? p->opts->use_syslog : log_sink_stderr;
+	if (p->opts->use_syslog) {
+		/*
+		 * proc_fork closed the log socket inherited from the parent, and
+		 * after the chroot and the seccomp filter (no AF_UNIX sockets)
+		 * syslog() could not open a new one: connect now, while it can.
+		 */
+		closelog();
+		openlog("sslgated", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
 	snprintf(child_log.name, sizeof(child_log.name), "%s", name ? name : "");
 	log_set_sink(name ? child_sink : worker_sink, NULL, p->opts->log_level >= 0
 		     ? (enum log_level)p->opts->log_level : (enum log_level)p->cfg->log_level);
@@ -349,13 +359,8 @@ void parent_reap(struct parent *p)
 			log_exit(p, "authd", 0, pid, status);
 			p->authd.is_used = false;
 			chan_close(&p->authd.chan);
-			if (!p->is_stopping) {
-				log_err("authd is gone and every cookie with it: stopping");
-				p->exit_status = 1;
-				p->is_stopping = true;
-				p->stop_deadline_ms = parent_now_ms(p) + PARENT_STOP_GRACE_MS;
-				parent_signal_children(p, SIGTERM);
-			}
+			if (!p->is_stopping)
+				parent_authd_respawn(p, parent_now_ms(p) - p->authd.started_ms);
 			continue;
 		}
 		for (int i = 0; i < PARENT_PROCS_MAX; i++) {

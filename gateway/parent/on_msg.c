@@ -100,6 +100,9 @@ void parent_on_worker_msg(struct chan *c, void *msg, size_t len, int fd)
 	case MSG_SESSION_LIST_END:
 		parent_ctl_on_list_end(p, w, h->req_id);
 		break;
+	case MSG_DTLS_HELLO:
+		parent_dtls_forward(p, w, msg);
+		break;
 	default:
 		log_warn("worker %u sent %s, which is not for the parent", w->index,
 			 msg_type_name(h->type));

@@ -97,7 +97,7 @@ uint64_t parent_now_ms(const struct parent *p);
 /* children.c: authd and workers. */
 int parent_start_authd(struct parent *p);
 int parent_start_worker(struct parent *p, unsigned slot);
-/* Reaps exited children; restarts workers, gives up when authd is gone. */
+/* Reaps exited children; restarts workers and authd (authd_respawn.c). */
 void parent_reap(struct parent *p);
 /* Starts the workers a slot is missing, when their time has come. */
 void parent_respawn_due(struct parent *p);
@@ -108,6 +108,9 @@ bool parent_has_children(const struct parent *p);
 void parent_renew_workers(struct parent *p);
 int parent_send_passwd(struct parent *p, uint32_t req_id);
 
+/* authd_respawn.c: authd died (not while stopping) after living lived_ms. */
+void parent_authd_respawn(struct parent *p, uint64_t lived_ms);
+
 /* listen.c */
 int parent_listen(struct parent *p);
 void parent_unlisten(struct parent *p);
@@ -115,6 +118,9 @@ void parent_unlisten(struct parent *p);
 /* on_msg.c: what workers and authd send. */
 void parent_on_worker_msg(struct chan *c, void *msg, size_t len, int fd);
 void parent_on_authd_msg(struct chan *c, void *msg, size_t len, int fd);
+
+/* dtls_fwd.c: a first DTLS ClientHello goes to its owner with a connected socket. */
+void parent_dtls_forward(struct parent *p, struct parent_proc *from, struct msg_dtls_hello *m);
 
 /* ctl.c: the control socket. */
 int parent_ctl_open(struct parent *p);

@@ -142,6 +142,11 @@ static const struct layout layouts[] = {
 	  { ADDR(msg_session_event, ipv4), ADDR(msg_session_event, ipv6) }, "session-end" },
 	{ MSG_BAD_REQUEST, sizeof(struct msg_bad_request), { { 0, 0 } },
 	  { ADDR(msg_bad_request, source) }, "bad-request" },
+	{ MSG_AUTH_CERT, sizeof(struct msg_auth_cert),
+	  { STR(msg_auth_cert, user), STR(msg_auth_cert, group), STR(msg_auth_cert, cert_group),
+	    STR(msg_auth_cert, subject), STR(msg_auth_cert, user_agent),
+	    STR(msg_auth_cert, password) },
+	  { ADDR(msg_auth_cert, source) }, "auth-cert" },
 	{ MSG_AUTH_RESULT, sizeof(struct msg_auth_result),
 	  { STR(msg_auth_result, user), STR(msg_auth_result, group) }, { 0 }, "auth-result" },
 	{ MSG_COOKIE_RESULT, sizeof(struct msg_cookie_result),
@@ -168,6 +173,10 @@ static const struct layout layouts[] = {
 	{ MSG_CTL_DISCONNECT, sizeof(struct msg_ctl_disconnect), { STR(msg_ctl_disconnect, user) },
 	  { 0 }, "ctl-disconnect" },
 	{ MSG_RELOAD, sizeof(struct msg_header), { { 0, 0 } }, { 0 }, "reload" },
+	{ MSG_DTLS_HELLO, sizeof(struct msg_dtls_hello), { { 0, 0 } },
+	  { ADDR(msg_dtls_hello, remote) }, "dtls-hello" },
+	{ MSG_DTLS_SOCKET, sizeof(struct msg_dtls_hello), { { 0, 0 } },
+	  { ADDR(msg_dtls_hello, remote) }, "dtls-socket" },
 	{ MSG_SESSION_EXPIRED, sizeof(struct msg_session_event), { STR(msg_session_event, reason) },
 	  { ADDR(msg_session_event, ipv4), ADDR(msg_session_event, ipv6) }, "session-expired" },
 	{ MSG_CTL_BANS, sizeof(struct msg_header), { { 0, 0 } }, { 0 }, "ctl-bans" },
@@ -194,6 +203,7 @@ static const struct layout layouts[] = {
 
 _Static_assert(sizeof(struct msg_session_info) <= MSG_MAX_SIZE, "session info fits");
 _Static_assert(sizeof(struct msg_auth_password) <= MSG_MAX_SIZE, "auth fits");
+_Static_assert(sizeof(struct msg_auth_cert) <= MSG_MAX_SIZE, "certificate login fits");
 
 static const struct layout *layout_of(unsigned type)
 {
@@ -233,6 +243,7 @@ int msg_check(void *buf, size_t len)
 		s->device[sizeof(s->device) - 1] = '\0';
 		s->routes[sizeof(s->routes) - 1] = '\0';
 		s->dns[sizeof(s->dns) - 1] = '\0';
+		s->dtls_mode[sizeof(s->dtls_mode) - 1] = '\0';
 	}
 	for (int i = 0; i < MAX_FIELDS && l->addrs[i]; i++)
 		if (!is_family_ok(p + l->addrs[i]))

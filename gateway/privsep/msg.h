@@ -37,6 +37,7 @@ enum msg_type {
 	MSG_SESSION_DETACHED,    /* struct msg_session_event: TLS gone, session kept for reconnect */
 	MSG_SESSION_END,         /* struct msg_session_event: logout/terminate, cookie dies */
 	MSG_BAD_REQUEST,         /* struct msg_bad_request: score a source for a malformed request */
+	MSG_AUTH_CERT,           /* struct msg_auth_cert: a login by a verified client certificate */
 	/* authd -> worker */
 	MSG_AUTH_RESULT = 32,    /* struct msg_auth_result */
 	MSG_COOKIE_RESULT,       /* struct msg_cookie_result */
@@ -47,6 +48,9 @@ enum msg_type {
 				    until authd reports it expired (MSG_SESSION_EXPIRED) */
 	MSG_SESSION_LIST_ITEM,   /* struct msg_session_info: answer to MSG_CTL_LIST, one per session */
 	MSG_SESSION_LIST_END,    /* struct msg_header only */
+	MSG_DTLS_HELLO = 80,     /* struct msg_dtls_hello: a first ClientHello for another
+				    worker's (or this worker's) session; the parent answers
+				    the owner with MSG_DTLS_SOCKET */
 	/* parent -> worker */
 	MSG_LEASE_RESULT = 96,   /* struct msg_lease_result */
 	MSG_CTL_LIST,            /* struct msg_header only: report every session */
@@ -55,6 +59,8 @@ enum msg_type {
 				    workers serve new connections: close the listener, keep
 				    serving your sessions, exit(0) once the last one is gone.
 				    To authd: re-read the configuration file. */
+	MSG_DTLS_SOCKET = 112,   /* struct msg_dtls_hello, with a UDP socket (fd) bound to the
+				    DTLS port and connected to the client: run the handshake */
 	/* parent <-> authd */
 	MSG_SESSION_EXPIRED = 128, /* authd -> parent: struct msg_session_event; free its lease */
 	MSG_CTL_BANS,            /* parent -> authd: list bans; answered by MSG_BAN_ITEM... END */
@@ -87,6 +93,24 @@ struct msg_auth_password {
 	char group[MSG_GROUP_MAX];         /* "" = the user's default group */
 	char password[MSG_PASSWORD_MAX];   /* wiped by both sides after use */
 	char user_agent[MSG_TEXT_MAX];
+};
+
+/*
+ * A login whose TLS client certificate the worker verified (chain to
+ * ca-cert, dates, crl): user from the certificate, and, for groups that
+ * want both, the password the user typed next. authd decides the group and
+ * answers with MSG_AUTH_RESULT.
+ */
+struct msg_auth_cert {
+	struct msg_header h;
+	struct net_addr source;
+	char user[MSG_USER_MAX];           /* CN, cert-user-oid's field or the SAN e-mail */
+	char group[MSG_GROUP_MAX];         /* the group the client picked; "" = default */
+	char cert_group[MSG_GROUP_MAX];    /* cert-group-oid's field; "" = not configured */
+	char subject[MSG_TEXT_MAX];        /* the certificate's subject DN, for the log */
+	char user_agent[MSG_TEXT_MAX];
+	uint32_t has_password;             /* certificate then password: check it too */
+	char password[MSG_PASSWORD_MAX];   /* wiped by both sides after use */
 };
 
 enum msg_auth_status {
@@ -187,6 +211,8 @@ struct msg_session_info {
 	uint32_t is_restricted;            /* restrict-user-to-routes */
 	char routes[512];                  /* split-include, space-separated, "" = default route */
 	char dns[160];                     /* DNS servers, space-separated */
+	char dtls_mode[16];                /* "psk", "resume", "" without a DTLS channel */
+	uint64_t dtls_discarded;           /* DTLS records dropped: replays, forgeries, garbage */
 };
 
 struct msg_ctl_disconnect {
@@ -259,6 +285,24 @@ struct msg_ctl_done {
 	int32_t status;                          /* 0 or a negative enum vpn_err */
 	uint32_t count;                          /* how many it affected */
 	char text[MSG_TEXT_MAX];                 /* what went wrong, for the admin */
+};
+
+#define MSG_DTLS_HELLO_MAX 1500      /* larger first datagrams are dropped */
+
+/*
+ * DTLS demux (DESIGN.md): the session key of a ClientHello (X-DTLS-Session-ID
+ * or X-DTLS-App-ID) starts with the owning worker's index, so the worker
+ * whose UDP socket received it can name the owner; only the parent can bind
+ * a socket to the DTLS port, so it makes the connected one and hands it to
+ * the owner with the datagram, which the owner's handshake reads first.
+ */
+struct msg_dtls_hello {
+	struct msg_header h;
+	uint32_t owner;                          /* worker index from the session key */
+	struct net_addr remote;                  /* the client's address and port */
+	uint16_t remote_port;
+	uint16_t len;                            /* bytes of data used */
+	uint8_t data[MSG_DTLS_HELLO_MAX];        /* the datagram as received */
 };
 
 /* The largest message; receive buffers are this big. */

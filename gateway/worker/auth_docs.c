@@ -110,14 +110,15 @@ static int asa_opaque(struct auth_doc *doc, const struct session *s)
 	return auth_xml_opaque_sg(&doc->opaque, group, alias, NULL);
 }
 
-int auth_docs_request(struct buf_writer *out, const struct session *s, enum auth_docs_form form,
-		      const char *message, bool is_failure)
+static int request(struct buf_writer *out, const struct session *s, enum auth_docs_form form,
+		   const char *message, bool is_failure, bool is_cert_request)
 {
 	struct auth_doc doc;
 	int rc;
 
 	auth_doc_init(&doc);
 	doc.type = AUTH_DOC_AUTH_REQUEST;
+	doc.has_client_cert_request = is_cert_request;
 	doc.shape = shape_of(s);
 	rc = auth_doc_set(&doc.version, SG_VERSION);
 	if (rc == 0)
@@ -143,6 +144,18 @@ int auth_docs_request(struct buf_writer *out, const struct session *s, enum auth
 		rc = auth_xml_write(out, &doc);
 	auth_doc_cleanup(&doc);
 	return rc;
+}
+
+int auth_docs_request(struct buf_writer *out, const struct session *s, enum auth_docs_form form,
+		      const char *message, bool is_failure)
+{
+	return request(out, s, form, message, is_failure, false);
+}
+
+int auth_docs_cert_request(struct buf_writer *out, const struct session *s)
+{
+	return request(out, s, AUTH_DOCS_USERNAME, "Please present a client certificate.", false,
+		       true);
 }
 
 void auth_docs_cookie_hex(const struct session *s, char *out)

@@ -30,6 +30,13 @@ int auth_docs_request(struct buf_writer *out, const struct session *s, enum auth
 		      const char *message, bool is_failure);
 
 /*
+ * The auth-request with <client-cert-request/> (PROTOCOL.md §4.6): the
+ * client reconnects presenting its certificate, or answers with
+ * <client-cert-fail/>.
+ */
+int auth_docs_cert_request(struct buf_writer *out, const struct session *s);
+
+/*
  * The complete document for the session authd just vouched for: session-id,
  * session-token (the webvpn cookie), server-cert-hash and the profile
  * manifest. The writer's buffer then holds the cookie: the caller wipes it.

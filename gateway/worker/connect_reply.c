@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gateway/conf.h"
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/err.h"
@@ -145,16 +146,6 @@ static void fill_mtu(struct cstp_response *r, const struct session *s,
 	out->mtu = mtu;
 }
 
-/*
- * DTLS (its own issue) adds X-DTLS-Session-ID or App-ID, cipher, port,
- * DPD/keepalive/rekey and X-DTLS-MTU here, from s->creq's offer. Until
- * then no X-DTLS header is sent, so clients stay on TLS.
- */
-static void fill_dtls(struct cstp_response *r, const struct session *s)
-{
-	(void)r;
-	(void)s;
-}
 
 static void fill_timers(struct cstp_response *r, const struct session *s,
 			const struct gw_net_settings *net, bool is_tls13, struct tunnel_params *out)
@@ -251,7 +242,8 @@ int connect_reply_build(struct buf_writer *w, const struct session *s, const str
 	fill_network(r, s, &net, has_v6);
 	fill_mtu(r, s, &net, has_v6, out, &is_tls13);
 	fill_timers(r, s, &net, is_tls13, out);
-	fill_dtls(r, s);
+	/* After the timers: the X-DTLS-* timers repeat them. */
+	dtls_link_fill_reply(s, r, &net, out);
 	out->is_restricted = net.is_restrict_to_routes;
 	out->allowed = net.routes;
 	out->n_allowed = net.n_routes;

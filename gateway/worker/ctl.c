@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/tunnel.h"
@@ -34,6 +35,7 @@ static void fill_info(struct msg_session_info *m, const struct session *s, uint3
 	snprintf(m->hostname, sizeof(m->hostname), "%s", s->creq.hostname);
 	if (s->tls && tls_conn_cipher(s->tls, &ci) == 0 && ci.description)
 		snprintf(m->tls_cipher, sizeof(m->tls_cipher), "%s", ci.description);
+	dtls_link_fill_info(s, m);
 }
 
 void ctl_on_list(struct worker *w, const struct msg_header *req)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/worker/deadline.h"
 #include "gateway/worker/downloader.h"
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/on_auth.h"
@@ -88,8 +89,10 @@ static bool serve_one(struct session *s)
 		http_request_init(s->http, &limits);
 	}
 	r = http_request_parse(s->http, &head_len, s->in.data, s->in.len);
-	if (r == PARSE_NEED_MORE)
+	if (r == PARSE_NEED_MORE) {
+		deadline_request_pending(s);
 		return false;
+	}
 	if (r == PARSE_INVALID) {
 		reject(s, s->http->error.status, s->http->error.reason);
 		return false;
@@ -108,11 +111,14 @@ static bool serve_one(struct session *s)
 			reject(s, 413, "request body too large");
 			return false;
 		}
-		if (s->in.len < total)
+		if (s->in.len < total) {
+			deadline_request_pending(s);
 			return false;
+		}
 		x.body = s->in.data + head_len;
 		x.body_len = (size_t)s->http->body.length;
 	}
+	deadline_request_done(s);
 	http_url_split_target(s->http->target, &x.path, &x.query);
 	s->auth.is_last_request = s->http->wants_close;
 	route(s, &x);

@@ -9,9 +9,12 @@
 
 #include "gateway/worker/ctl.h"
 #include "gateway/worker/downloader.h"
+#include "gateway/worker/dtls_demux.h"
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/on_auth.h"
 #include "gateway/worker/on_connect.h"
 #include "gateway/worker/session.h"
+#include "gateway/worker/worker_authd.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/buf.h"
 #include "lib/base/err.h"
@@ -145,7 +148,16 @@ static void on_ctl_disconnect(struct worker *w, void *msg)
 static void on_reload(struct worker *w, void *msg)
 {
 	(void)msg;
-	log_info("worker %u: the parent re-read the configuration", w->index);
+	log_info("worker %u: the parent re-read the configuration; draining %zu session(s)",
+		 w->index, w->session_count);
+	worker_drain(w);
+}
+
+/* Without a socket: the hello we forwarded names a worker that is gone. */
+static void on_dtls_unowned(struct worker *w, void *msg)
+{
+	(void)msg;
+	dtls_demux_count_unknown(w);
 }
 
 struct msg_handler {
@@ -161,6 +173,7 @@ static const struct msg_handler handlers[] = {
 	{ MSG_CTL_LIST, "parent", on_ctl_list },
 	{ MSG_CTL_DISCONNECT, "parent", on_ctl_disconnect },
 	{ MSG_RELOAD, "parent", on_reload },
+	{ MSG_DTLS_SOCKET, "parent", on_dtls_unowned },
 };
 
 int worker_ipc_dispatch(struct worker *w, struct worker_chan *c, uint8_t *buf, size_t len)
@@ -183,6 +196,26 @@ int worker_ipc_dispatch(struct worker *w, struct worker_chan *c, uint8_t *buf, s
 	return VPN_ERR_INVALID;
 }
 
+/* Only the parent passes descriptors, and only with MSG_DTLS_SOCKET. */
+static void dispatch_with_fd(struct worker *w, struct worker_chan *c, uint8_t *buf, size_t len,
+			     int fd)
+{
+	struct msg_header h;
+
+	if (msg_check(buf, len) != 0 || strcmp(c->name, "parent") != 0) {
+		log_err("worker %u: unexpected descriptor from %s", w->index, c->name);
+		close(fd);
+		return;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (h.type != MSG_DTLS_SOCKET) {
+		close(fd);
+		worker_ipc_dispatch(w, c, buf, len);
+		return;
+	}
+	dtls_link_on_socket(w, (const struct msg_dtls_hello *)buf, fd);
+}
+
 static void on_chan_io(struct event_io *io, unsigned events)
 {
 	struct worker_chan *c = container_of(io, struct worker_chan, io);
@@ -192,25 +225,34 @@ static void on_chan_io(struct event_io *io, unsigned events)
 	if (events & EVENT_WRITE)
 		drain_backlog(w, c);
 	for (int i = 0; i < RECV_BURST; i++) {
-		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+		size_t n = 0;
+		int fd = -1;
+		int rc = msg_recv(c->fd, buf, sizeof(buf), &n, &fd);
 
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		if (rc == VPN_ERR_AGAIN)
 			return;
-		if (n <= 0) {
-			/* The parent or authd went away: this worker cannot serve anyone. */
+		if (rc == VPN_ERR_INVALID) {
+			log_err("worker %u: oversized message from %s", w->index, c->name);
+			continue;
+		}
+		if (rc != 0 && c == &w->authd) {
+			worker_chan_close(w, c);
+			worker_authd_lost(w);
+			return;
+		}
+		if (rc != 0) {
+			/* The parent went away: this worker cannot serve anyone. */
 			log_err("worker %u: %s closed its socket; stopping", w->index, c->name);
 			worker_chan_close(w, c);
 			w->is_stopping = true;
 			event_loop_stop(w->loop);
 			return;
 		}
-		if ((size_t)n > sizeof(buf)) {
-			log_err("worker %u: oversized message from %s (%zd bytes)", w->index,
-				c->name, n);
-			continue;
-		}
-		worker_ipc_dispatch(w, c, buf, (size_t)n);
-		buf_wipe(buf, (size_t)n);
+		if (fd >= 0)
+			dispatch_with_fd(w, c, buf, n, fd);
+		else
+			worker_ipc_dispatch(w, c, buf, n);
+		buf_wipe(buf, n);
 		if (c->fd < 0)
 			return;
 	}

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "gateway/worker/auth_cert.h"
 #include "gateway/worker/auth_docs.h"
 #include "gateway/worker/groups.h"
 #include "gateway/worker/ipc.h"
@@ -34,6 +35,7 @@
 /* What one request carried, whatever its encoding. Wiped after use. */
 struct creds {
 	bool is_init;
+	bool has_cert_fail;             /* init: <client-cert-fail/> */
 	bool has_user, has_pass, has_group;
 	char user[MSG_USER_MAX];
 	char pass[MSG_PASSWORD_MAX];
@@ -122,6 +124,18 @@ static void new_context(struct session *s)
 		memset(r, 0, sizeof(r)); /* only ties rounds together; authd checks the password */
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(s->auth.context + 2 * i, 3, "%02x", r[i]);
+	auth_cert_context_hint(s);
+}
+
+void auth_send_form(struct session *s, const char *message)
+{
+	send_form(s, first_form(s), message, true);
+}
+
+void auth_password_round(struct session *s)
+{
+	new_context(s);
+	send_form(s, AUTH_DOCS_PASSWORD, "Please enter your password.", false);
 }
 
 static void ask_authd(struct session *s, const char *password)
@@ -155,16 +169,29 @@ static void on_creds(struct session *s, const struct creds *c)
 		/* A (new) init restarts the login, in whatever group it picked. */
 		s->auth.has_username = false;
 		s->auth.context[0] = '\0';
+		if (auth_cert_on_init(s, c->has_cert_fail))
+			return;
 		send_form(s, first_form(s), first_message(s), false);
 		return;
 	}
-	if (c->has_user) {
+	/* a certificate login's user is the certificate's, whatever the form says */
+	if (auth_cert_adopt(s)) {
+		if (!auth_cert_needs_password(s)) {
+			auth_cert_ask_authd(s, NULL);
+			return;
+		}
+		if (!s->auth.context[0])
+			new_context(s);
+	} else if (c->has_user) {
 		snprintf(s->auth.username, sizeof(s->auth.username), "%s", c->user);
 		s->auth.has_username = true;
 		new_context(s);
 	}
 	if (c->has_pass && s->auth.has_username) {
-		ask_authd(s, c->pass);
+		if (s->auth.is_cert_login)
+			auth_cert_ask_authd(s, c->pass);
+		else
+			ask_authd(s, c->pass);
 		return;
 	}
 	if (s->auth.has_username)
@@ -201,6 +228,7 @@ static bool creds_from_xml(struct session *s, const struct http_exchange *x, str
 		return false;
 	}
 	c->is_init = doc.type == AUTH_DOC_INIT;
+	c->has_cert_fail = doc.has_client_cert_fail;
 	if (doc.group_select)
 		c->has_group = is_ok = copy_text(c->group, sizeof(c->group), doc.group_select);
 	if (is_ok && (v = auth_doc_reply_value(&doc, "username")) != NULL)
@@ -282,6 +310,7 @@ void auth_on_post(struct session *s, const struct http_exchange *x)
 
 	auth_note_client(s, x->req);
 	apply_url_group(s, x->path);
+	auth_cert_context_group(s, x->req);
 	memset(&c, 0, sizeof(c));
 	if (x->body_len == 0) {
 		c.is_init = true;
@@ -339,7 +368,7 @@ static void login_failed(struct session *s, const struct msg_auth_result *m)
 		reply_auth_failed(s, "too many failed logins");
 		return;
 	}
-	if (s->auth.client == SESSION_CLIENT_ANYCONNECT) {
+	if (s->auth.client == SESSION_CLIENT_ANYCONNECT && !s->auth.is_cert_login) {
 		s->auth.has_username = false;
 		send_form(s, AUTH_DOCS_BOTH, "Please enter your username and password.", true);
 		return;

@@ -28,6 +28,11 @@ void auth_on_result(struct session *s, const struct msg_auth_result *m);
 /* The delay authd asked for has passed: answer now. */
 void auth_on_delay_done(struct session *s);
 
+/* For auth_cert.c: the first form again, as a failure showing message. */
+void auth_send_form(struct session *s, const char *message);
+/* For auth_cert.c: the password round of the user in s->auth.username. */
+void auth_password_round(struct session *s);
+
 /* Records the User-Agent of a request and the client class it implies. */
 void auth_note_client(struct session *s, const struct http_request *req);
 

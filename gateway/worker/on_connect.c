@@ -9,6 +9,7 @@
 
 #include "gateway/worker/connect_reply.h"
 #include "gateway/worker/cookie.h"
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/on_auth.h"
 #include "gateway/worker/reply.h"
@@ -87,8 +88,13 @@ static bool read_request(struct session *s, const struct http_request *http)
 	s->creq.wants_ipv6 = s->creq.has_full_ipv6 && (req->address_type & CSTP_FAMILY_IPV6);
 	s->creq.is_mobile = is_mobile(&http->headers, req);
 	copy_hostname(s, req->hostname);
+	rc = dtls_link_offer(s, req);
 	cstp_request_cleanup(req);
 	free(req);
+	if (rc != 0) {
+		session_close(s, "out of memory for the DTLS channel");
+		return false;
+	}
 	return true;
 }
 
@@ -141,6 +147,7 @@ static void ask_lease(struct session *s)
 	msg_init(&m.h, MSG_LEASE_REQUEST, sizeof(m), req_id);
 	memcpy(m.session_id, s->ident.session_id, sizeof(m.session_id));
 	snprintf(m.group, sizeof(m.group), "%s", s->ident.group);
+	snprintf(m.user, sizeof(m.user), "%s", s->ident.user);
 	/* authd remembers the last addresses: a reconnect gets the same ones (§7.7). */
 	m.want_ipv4 = s->ident.last_ipv4;
 	m.want_ipv6 = s->ident.last_ipv6;
@@ -156,6 +163,16 @@ void connect_on_cookie_result(struct session *s, const struct msg_cookie_result 
 {
 	if (m->status != MSG_AUTH_OK) {
 		log_warn("%s: CONNECT with an unknown or expired cookie", s->label);
+		s->is_close_logged = true;
+		worker_report_bad_request(s, BAD_COOKIE_POINTS);
+		reply_bad_cookie(s);
+		session_wait_done(s);
+		return;
+	}
+	/* Logged in on this very connection as someone else: a borrowed cookie. */
+	if (s->ident.is_known && strcmp(s->ident.user, m->user) != 0) {
+		log_warn("%s: CONNECT with another user's cookie (logged in here as %s, cookie of %s)",
+			 s->label, s->ident.user, m->user);
 		s->is_close_logged = true;
 		worker_report_bad_request(s, BAD_COOKIE_POINTS);
 		reply_bad_cookie(s);

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "gateway/worker/deadline.h"
 #include "gateway/worker/http_serve.h"
 #include "gateway/worker/on_auth.h"
 #include "gateway/worker/session_io.h"
+#include "gateway/worker/shed.h"
 #include "gateway/worker/tunnel.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/buf.h"
@@ -89,6 +91,7 @@ void session_set_phase(struct session *s, enum session_phase to)
 		abort();
 	}
 	log_debug("%s: %s -> %s", s->label, session_phase_name(s->phase), session_phase_name(to));
+	shed_on_phase(s->w, s->phase, to);
 	s->phase = to;
 	deadline = phase_deadline_ms(s, to);
 	if (deadline)
@@ -175,6 +178,7 @@ int session_new(struct session **out, struct worker *w, int fd, struct tls_conn 
 	outq_init(&s->out);
 	event_timer_init(&s->phase_timer, on_phase_timer);
 	event_timer_init(&s->wait_timer, on_wait_timer);
+	deadline_init(s);
 	tunnel_init(s);
 	s->next = w->sessions;
 	if (w->sessions)
@@ -182,6 +186,7 @@ int session_new(struct session **out, struct worker *w, int fd, struct tls_conn 
 	w->sessions = s;
 	w->session_count++;
 	s->phase = SESSION_PHASE_TLS;
+	shed_on_new(w);
 	event_timer_arm(w->loop, &s->phase_timer, phase_deadline_ms(s, SESSION_PHASE_TLS));
 	*out = s;
 	return 0;
@@ -198,6 +203,7 @@ void session_free(struct session *s)
 	session_io_release(s);
 	event_timer_cancel(w->loop, &s->phase_timer);
 	event_timer_cancel(w->loop, &s->wait_timer);
+	deadline_request_done(s);
 	event_timer_cancel(w->loop, &s->tun.timer);
 	outq_clear(&s->out, &w->pool);
 	http_serve_release(s);
@@ -215,6 +221,7 @@ void session_free(struct session *s)
 	buf_wipe(&s->ident, sizeof(s->ident));
 	buf_wipe(&s->auth, sizeof(s->auth));
 	free(s);
+	worker_check_drained(w);
 }
 
 void session_process_input(struct session *s)

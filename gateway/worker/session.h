@@ -31,6 +31,7 @@
 struct worker;
 struct tls_conn;
 struct http_request;
+struct dtls_link;
 
 enum session_phase {
 	SESSION_PHASE_TLS = 0,
@@ -65,10 +66,17 @@ struct session_auth {
 	char group[MSG_GROUP_MAX];      /* real group name chosen so far; "" = default */
 	bool is_group_by_url;           /* a group URL chose it: the list offers only that one */
 	char username[MSG_USER_MAX];    /* from the username round */
-	char context[48];               /* webvpncontext value of this login; "" before the username round */
+	char context[40 + 2 * MSG_GROUP_MAX]; /* webvpncontext value of this login; "" before the
+					   username round; certificate logins add ".GROUP-HEX" */
 	bool has_username;
 	bool is_last_request;           /* the client sent Connection: close */
 	unsigned failures;              /* wrong passwords on this connection */
+	/* certificate logins (auth_cert.c): the TLS certificate passed, so the
+	   username is the certificate's and authd gets MSG_AUTH_CERT */
+	bool is_cert_login;
+	bool is_cert_asked;             /* <client-cert-request/> went out once */
+	char cert_group[MSG_GROUP_MAX]; /* cert-group-oid's value, "" when none */
+	char cert_subject[MSG_TEXT_MAX];
 	/* authd's answer, held back for the delay it asked for (may hold a cookie: wiped). */
 	struct msg_auth_result result;
 };
@@ -134,6 +142,7 @@ struct session {
 	bool is_lingering;               /* closed and flushed: draining input until freed */
 	struct event_timer phase_timer;  /* the phase deadline; in CLOSING, the free */
 	struct event_timer wait_timer;   /* delayed answers */
+	struct event_timer request_timer; /* a request still arriving (deadline.h) */
 
 	struct net_addr remote;
 	uint16_t remote_port;
@@ -150,6 +159,7 @@ struct session {
 	struct session_ident ident;
 	struct session_connect_req creq;
 	struct session_tunnel tun;
+	struct dtls_link *dtls;          /* owned (dtls_link.h): the DTLS channel, NULL when none */
 
 	struct session *prev, *next;     /* the worker's list of sessions */
 	struct session *flush_next;      /* the worker's list of sessions with output to send */

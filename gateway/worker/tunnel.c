@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/session_io.h"
@@ -60,6 +61,8 @@ void tunnel_send_packet(struct session *s, struct outq_rec *rec)
 		outq_rec_put(&s->w->pool, rec);
 		return;
 	}
+	if (dtls_link_send_packet(s, rec))
+		return;
 	cstp_frame_header(rec->data, CSTP_TYPE_DATA, rec->len - CSTP_FRAME_HEADER_LEN);
 	s->tun.tx_packets++;
 	s->tun.tx_bytes += rec->len - CSTP_FRAME_HEADER_LEN;
@@ -95,22 +98,28 @@ static bool may_reach(const struct session *s, const uint8_t *pkt, size_t len)
 	return false;
 }
 
-static void on_data(struct session *s, const struct cstp_frame *f)
+bool tunnel_on_packet(struct session *s, const uint8_t *pkt, size_t len)
 {
 	/* A client may only speak from the address it was given: no spoofing into the LAN. */
-	if (!owns_source(s, f->payload, f->payload_len)) {
+	if (!owns_source(s, pkt, len)) {
 		s->tun.rx_drops++;
 		log_debug("%s: dropped a packet with a foreign source address", s->label);
-		return;
+		return false;
 	}
-	if (!may_reach(s, f->payload, f->payload_len)) {
+	if (!may_reach(s, pkt, len)) {
 		s->tun.rx_drops++;
-		return;
+		return false;
 	}
 	s->tun.last_data_ms = worker_now_ms(s->w);
 	s->tun.rx_packets++;
-	s->tun.rx_bytes += f->payload_len;
-	tun_io_write(s->w, f->payload, f->payload_len);
+	tun_io_write(s->w, pkt, len);
+	return true;
+}
+
+static void on_data(struct session *s, const struct cstp_frame *f)
+{
+	if (tunnel_on_packet(s, f->payload, f->payload_len))
+		s->tun.rx_bytes += f->payload_len;
 }
 
 static void on_disconnect(struct session *s, const struct cstp_frame *f)
@@ -155,6 +164,26 @@ static void on_frame(struct session *s, const struct cstp_frame *f)
 	}
 }
 
+/*
+ * With TLS, s->in holds exactly what one record brought (session_io.c reads
+ * one record into an empty buffer, and the buffer fits the largest one), so
+ * a frame that is still incomplete runs past its record. PROTOCOL.md §7.1:
+ * both real peers need one frame per record and ocserv closes here; waiting
+ * for the rest would swallow the frames that follow. True when it closed.
+ */
+static bool frame_split(struct session *s, size_t off)
+{
+	size_t have = s->in.len - off;
+	unsigned want = have >= 6 ? (unsigned)s->in.data[off + 4] << 8 | s->in.data[off + 5] : 0;
+
+	log_warn("%s: CSTP frame runs past its TLS record (have %zu bytes, frame needs %u)",
+		 s->label, have, want + CSTP_FRAME_HEADER_LEN);
+	worker_report_bad_request(s, BAD_FRAME_POINTS);
+	send_frame(s, CSTP_TYPE_DISCONNECT, NULL, 0);
+	session_close_logged(s, "CSTP frame longer than its TLS record");
+	return true;
+}
+
 void tunnel_on_input(struct session *s)
 {
 	size_t off = 0;
@@ -166,8 +195,11 @@ void tunnel_on_input(struct session *s)
 							s->in.len - off,
 							CSTP_FRAME_DEFAULT_MAX_PAYLOAD);
 
-		if (r == PARSE_NEED_MORE)
+		if (r == PARSE_NEED_MORE) {
+			if (s->tls && frame_split(s, off))
+				return;
 			break;
+		}
 		if (r == PARSE_INVALID) {
 			log_warn("%s: garbage on the CSTP channel: header %02x %02x %02x %02x", s->label,
 				 s->in.data[off], s->in.len - off > 1 ? s->in.data[off + 1] : 0,
@@ -324,6 +356,7 @@ void tunnel_detach(struct session *s)
 {
 	struct msg_lease_release rel;
 
+	dtls_link_free(s);
 	if (s->w->loop)
 		event_timer_cancel(s->w->loop, &s->tun.timer);
 	if (!s->tun.is_attached && s->wait != SESSION_WAIT_LEASE)

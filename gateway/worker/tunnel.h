@@ -10,6 +10,7 @@
 #define GATEWAY_WORKER_TUNNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/net/addr.h"
@@ -43,6 +44,13 @@ int tunnel_start(struct session *s, const struct tunnel_params *p);
 
 /* Phase handler: decodes and acts on the frames in s->in. */
 void tunnel_on_input(struct session *s);
+
+/*
+ * One IP packet from the client, from either channel: checked against its
+ * leased source address and restrict-user-to-routes, then written to the tun.
+ * True when it passed; the caller counts its channel's bytes.
+ */
+bool tunnel_on_packet(struct session *s, const uint8_t *pkt, size_t len);
 
 /* Sends one packet read from the tun: rec holds 8 free bytes then the packet. Takes rec. */
 void tunnel_send_packet(struct session *s, struct outq_rec *rec);

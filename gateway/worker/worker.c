@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gateway/worker/dtls_demux.h"
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/session_io.h"
@@ -24,6 +25,7 @@
 #include "gateway/worker/tunnel.h"
 #include "gateway/worker/worker_conf.h"
 #include "gateway/worker/worker_internal.h"
+#include "gateway/worker/worker_term.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 
@@ -173,6 +175,7 @@ void worker_cleanup(struct worker *w)
 		session_free(w->sessions);
 	if (w->loop)
 		event_timer_cancel(w->loop, &w->flush_timer);
+	shed_cleanup(w);
 	worker_chan_close(w, &w->authd);
 	worker_chan_close(w, &w->parent);
 	tun_io_stop(w);
@@ -180,6 +183,7 @@ void worker_cleanup(struct worker *w)
 		event_io_del(w->loop, &w->listen_io);
 	if (w->listen_fd >= 0)
 		close(w->listen_fd);
+	dtls_demux_stop(w);
 	if (w->udp_fd >= 0)
 		close(w->udp_fd);
 	worker_conf_release(w);
@@ -223,6 +227,10 @@ static void accept_one(struct worker *w, int fd)
 	uint16_t port;
 	int one = 1;
 
+	if (shed_refuse(w)) {
+		close(fd);
+		return;
+	}
 	/* Small records (DPD, interactive traffic) must not wait for Nagle. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_of(fd, &remote, &port);
@@ -258,6 +266,33 @@ static void on_listen(struct event_io *io, unsigned events)
 	}
 }
 
+void worker_drain(struct worker *w)
+{
+	w->is_draining = true;
+	if (w->is_listen_added)
+		event_io_del(w->loop, &w->listen_io);
+	w->is_listen_added = false;
+	if (w->listen_fd >= 0)
+		close(w->listen_fd);
+	w->listen_fd = -1;
+	if (w->is_udp_added)
+		event_io_del(w->loop, &w->demux->io);
+	w->is_udp_added = false;
+	if (w->udp_fd >= 0)
+		close(w->udp_fd);
+	w->udp_fd = -1;
+	worker_check_drained(w);
+}
+
+void worker_check_drained(struct worker *w)
+{
+	if (w->is_draining && w->session_count == 0 && w->loop && !w->is_stopping) {
+		log_info("worker %u: last session gone after a reload; exiting", w->index);
+		w->is_stopping = true;
+		event_loop_stop(w->loop);
+	}
+}
+
 /* Ends every session so it can be resumed elsewhere: the cookies stay valid. */
 static void close_all(struct worker *w)
 {
@@ -289,6 +324,7 @@ static int attach(struct worker *w, const struct worker_fds *fds)
 	w->authd.fd = fds->authd;
 	set_nonblocking(w->listen_fd);
 	set_nonblocking(w->tun_fd);
+	set_nonblocking(w->udp_fd);
 	set_nonblocking(w->parent.fd);
 	set_nonblocking(w->authd.fd);
 	rc = worker_chan_open(w, &w->parent, "parent", fds->parent);
@@ -296,6 +332,8 @@ static int attach(struct worker *w, const struct worker_fds *fds)
 		rc = worker_chan_open(w, &w->authd, "authd", fds->authd);
 	if (rc == 0)
 		rc = tun_io_start(w, fds->tun_name);
+	if (rc == 0)
+		rc = dtls_demux_start(w);
 	if (rc == 0 && w->listen_fd >= 0) {
 		rc = event_io_add(w->loop, &w->listen_io, w->listen_fd, EVENT_READ, on_listen);
 		w->is_listen_added = rc == 0;
@@ -331,6 +369,8 @@ int worker_main(const struct gw_config *cfg, const struct worker_fds *fds, unsig
 		return rc;
 	}
 	rc = attach(w, fds);
+	if (rc == 0 && worker_term_watch(w->loop, index) != 0)
+		log_warn("worker %u: cannot watch SIGTERM; it will end without cleaning up", index);
 	if (rc != 0) {
 		log_err("worker %u: cannot watch its sockets: %s", index, vpn_err_str(rc));
 	} else {
@@ -338,7 +378,9 @@ int worker_main(const struct gw_config *cfg, const struct worker_fds *fds, unsig
 		rc = event_loop_run(w->loop);
 		close_all(w);
 	}
+	worker_term_release(w->loop);
 	worker_cleanup(w);
 	free(w);
+	worker_term_leak_check();
 	return rc;
 }

@@ -18,6 +18,8 @@
 /* Long enough to send the last answer, short enough not to hoard sockets. */
 #define CLOSING_MS 2000
 #define AUTH_DEFAULT_S 240
+/* Real clients send a request in one go; a slow sender holds a connection for nothing. */
+#define REQUEST_DEFAULT_S 10
 
 static void load_profile(struct worker *w, const struct gw_config *cfg)
 {
@@ -47,10 +49,13 @@ int worker_conf_apply(struct worker *w)
 	w->timeouts.connect_s = CONNECT_S;
 	w->timeouts.closing_ms = CLOSING_MS;
 	w->timeouts.auth_s = AUTH_DEFAULT_S;
+	w->timeouts.request_s = REQUEST_DEFAULT_S;
+	shed_init(w, cfg ? cfg->max_handshakes : 0);
 	if (!cfg)
 		return 0;
 	if (cfg->auth_timeout_s)
 		w->timeouts.auth_s = cfg->auth_timeout_s;
+	w->timeouts.request_s = cfg->request_timeout_s;
 	w->tls_ctx = cfg->tls;
 	if (w->tls_ctx)
 		tls_server_ctx_cert_sha1(w->tls_ctx, w->cert_sha1);

@@ -12,11 +12,13 @@
 
 #include "gateway/worker/inner_map.h"
 #include "gateway/worker/outq.h"
+#include "gateway/worker/shed.h"
 #include "lib/event/loop.h"
 #include "lib/tls/tls.h"
 
 struct gw_config;
 struct session;
+struct dtls_demux;
 
 /* A SOCK_SEQPACKET socket to authd or the parent. */
 struct worker_chan {
@@ -40,6 +42,7 @@ struct worker_profile {
 struct worker_timeouts {
 	unsigned handshake_s;    /* TLS phase */
 	unsigned auth_s;         /* AUTH phase: ocserv's auth-timeout */
+	unsigned request_s;      /* one request, first to last byte; 0 = none (deadline.h) */
 	unsigned connect_s;      /* CONNECT phase: authd and the parent answer locally */
 	unsigned closing_ms;     /* CLOSING: time to flush the last answer */
 };
@@ -60,7 +63,9 @@ struct worker {
 	struct event_io tun_io;
 	bool is_tun_added;
 	char tun_name[32];
-	int udp_fd;                      /* owned; DTLS will use it */
+	int udp_fd;                      /* owned: this worker's share of the DTLS port */
+	struct dtls_demux *demux;        /* owned (dtls_demux.c); NULL before attach */
+	bool is_udp_added;
 
 	struct worker_chan authd;
 	struct worker_chan parent;
@@ -80,7 +85,10 @@ struct worker {
 	struct session *flush_list;      /* sessions with queued output (borrowed) */
 	struct event_timer flush_timer;  /* runs the flush list after a burst of callbacks */
 
+	struct shed shed;                /* the cap on connections not yet tunnels (shed.h) */
+
 	bool is_stopping;
+	bool is_draining;                /* MSG_RELOAD: no new clients; exit after the last session */
 };
 
 /* Session table: slot allocation so a req_id finds its session in O(1). */
@@ -99,6 +107,16 @@ void worker_flush_forget(struct worker *w, struct session *s);
 /* Creates/destroys the parts of a worker that need no sockets (tests use these). */
 int worker_init(struct worker *w, const struct gw_config *cfg, unsigned index);
 void worker_cleanup(struct worker *w);
+
+/*
+ * MSG_RELOAD (msg.h): newer workers take new clients. Stops listening on
+ * TCP and on the DTLS port (the new workers hold the same sockets; first
+ * hellos for our sessions reach us through the parent), keeps serving the
+ * sessions it has and stops the loop (exit 0) when the last one is gone.
+ */
+void worker_drain(struct worker *w);
+/* Stops the loop of a draining worker that has no session left. */
+void worker_check_drained(struct worker *w);
 
 /* Monotonic milliseconds of the current loop iteration. */
 uint64_t worker_now_ms(const struct worker *w);

@@ -35,6 +35,7 @@ struct tls_server_config {
 	const char *cert_file;   /* PEM chain, leaf first */
 	const char *key_file;    /* PEM private key */
 	const char *ca_file;     /* client-certificate CAs; NULL: none requested */
+	const char *crl_file;    /* PEM CRLs of those CAs (tls_verify.c); NULL: none */
 	const char *priorities;  /* GnuTLS priority string; NULL: project default */
 	bool is_tls12_max;       /* cisco-client-compat: no TLS 1.3 (PROTOCOL.md §1.1);
 				    ignored when priorities is set */
@@ -59,13 +60,39 @@ void tls_server_ctx_pin(const struct tls_server_ctx *ctx, char out[TLS_PIN_LEN])
 int tls_selfsigned_write(const char *cert_path, const char *key_path,
 			 const char *common_name, unsigned days);
 
+/*
+ * One client identity (tls_ident.c): cert is a PEM file (chain, leaf first),
+ * a PKCS#12 file, or a pkcs11: URL; key a PEM file or pkcs11: URL, NULL when
+ * it is in cert (PEM, PKCS#12) or is the token object cert names.
+ */
+struct tls_identity {
+	const char *cert;
+	const char *key;
+};
+#define TLS_IDENTITIES_MAX 32
+
+/*
+ * Asked for a PKCS#12 or PEM-key passphrase or a token PIN. what names the
+ * file or token; attempt counts from 0. Writes a NUL-terminated secret into
+ * out and returns 0, or returns a negative value to give up.
+ */
+struct tls_secret_prompt {
+	int (*ask)(void *arg, const char *what, unsigned attempt, char *out, size_t out_len);
+	void *arg;               /* borrowed: must outlive the client context */
+};
+
 struct tls_client_config {
 	const char *ca_file;      /* NULL: the system trust store */
 	const char *hostname;     /* SNI and the name the certificate must match */
-	const char *cert_file;    /* client identity (PEM or PKCS#12), optional;
-				     PKCS#12 only without a password for now */
+	const char *cert_file;    /* a client identity (struct tls_identity's cert),
+				     optional */
 	const char *key_file;     /* optional; NULL when in cert_file */
 	const char *priorities;   /* NULL: project default */
+	/* More identities; cert_file, when set, is one more, listed first. */
+	const struct tls_identity *identities;
+	size_t n_identities;
+	const char *key_password; /* passphrase or PIN; tried once before the prompt */
+	struct tls_secret_prompt prompt;  /* ask == NULL: never ask */
 };
 
 int tls_client_ctx_new(struct tls_client_ctx **out, const struct tls_client_config *cfg);
@@ -149,6 +176,38 @@ struct tls_peer {
 	char sha1[TLS_SHA1_HEX_LEN]; /* SHA-1 of the leaf DER certificate */
 };
 int tls_conn_peer(const struct tls_conn *c, struct tls_peer *out);
+
+/*
+ * Client, after a handshake: which identity was sent (its cert as the user
+ * named it, "" for none), and why none could be chosen when the gateway's
+ * CertificateRequest named CAs that no identity chains to (the CAs asked
+ * for and the identities available), "" when that did not happen. Both
+ * strings are owned by the connection.
+ */
+const char *tls_conn_identity_sent(const struct tls_conn *c);
+const char *tls_conn_identity_error(const struct tls_conn *c);
+
+/* Gateway: what the client's certificate said and whether it was trusted. */
+struct tls_client_cert {
+	bool is_present;          /* the client sent a certificate */
+	bool is_valid;            /* chains to ca_file, in date, not revoked (crl_file) */
+	char reason[128];         /* why not valid, for the log and the user */
+	char subject[256];        /* the leaf's subject DN, for the log */
+	char issuer[256];         /* its issuer DN */
+	char cn[128];             /* subject CN; "" when absent */
+	char email[128];          /* first rfc822Name SAN, else emailAddress in the DN */
+	char user_field[128];     /* the subject's user_oid value (tls_conn_client_cert) */
+	char group_field[128];    /* the subject's group_oid value */
+};
+/*
+ * Fills out from the client's certificate. user_oid and group_oid (dotted,
+ * e.g. "2.5.4.3"; NULL: none) pick subject DN fields; the OID 0.9.2342.
+ * 19200300.100.1.1 (UID) and any other attribute work. 0 (also for an
+ * absent or untrusted certificate: see is_present/is_valid), VPN_ERR_INVALID
+ * on a client connection, VPN_ERR_TLS.
+ */
+int tls_conn_client_cert(const struct tls_conn *c, const char *user_oid, const char *group_oid,
+			 struct tls_client_cert *out);
 
 /* Gateway: the client's certificate subject, when one was presented and verified. */
 int tls_conn_client_cert_cn(const struct tls_conn *c, char *out, size_t out_len);

@@ -32,29 +32,6 @@ static int load_trust(gnutls_certificate_credentials_t cred, const char *ca_file
 	return 0;
 }
 
-/*
- * PEM (key in key_file or in cert_file), else PKCS#12 without a password
- * (an empty one, or none at all). Protected PKCS#12 and pkcs11: URLs need a
- * password prompt: later work.
- */
-static int load_identity(gnutls_certificate_credentials_t cred, const char *cert_file,
-			 const char *key_file)
-{
-	if (cert_file == NULL)
-		return 0;
-	if (gnutls_certificate_set_x509_key_file2(cred, cert_file, key_file ? key_file : cert_file,
-						  GNUTLS_X509_FMT_PEM, NULL, 0) >= 0)
-		return 0;
-	if (key_file != NULL)
-		return VPN_ERR_TLS;
-	if (gnutls_certificate_set_x509_simple_pkcs12_file(cred, cert_file, GNUTLS_X509_FMT_DER,
-							   "") >= 0 ||
-	    gnutls_certificate_set_x509_simple_pkcs12_file(cred, cert_file, GNUTLS_X509_FMT_DER,
-							   NULL) >= 0)
-		return 0;
-	return VPN_ERR_TLS;
-}
-
 int tls_client_ctx_new(struct tls_client_ctx **out, const struct tls_client_config *cfg)
 {
 	struct tls_client_ctx *ctx;
@@ -68,7 +45,7 @@ int tls_client_ctx_new(struct tls_client_ctx **out, const struct tls_client_conf
 		goto fail;
 	ret = load_trust(ctx->cred, cfg->ca_file);
 	if (ret == 0)
-		ret = load_identity(ctx->cred, cfg->cert_file, cfg->key_file);
+		ret = tls_ident_load_all(ctx, cfg);
 	if (ret != 0)
 		goto fail;
 	ret = VPN_ERR_INVALID;
@@ -97,6 +74,7 @@ void tls_client_ctx_free(struct tls_client_ctx *ctx)
 		gnutls_priority_deinit(ctx->prio);
 	if (ctx->cred != NULL)
 		gnutls_certificate_free_credentials(ctx->cred);
+	tls_ident_free_all(ctx);
 	free(ctx->hostname);
 	free(ctx);
 }
@@ -116,6 +94,7 @@ int tls_conn_new_client(struct tls_conn **out, struct tls_client_ctx *ctx, int f
 		return VPN_ERR_TLS;
 	}
 	tls_conn_setup(c, fd);
+	gnutls_session_set_ptr(c->session, c); /* tls_ident_pick finds the identities */
 	if (gnutls_priority_set(c->session, ctx->prio) < 0 ||
 	    gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE, ctx->cred) < 0)
 		ret = VPN_ERR_TLS;

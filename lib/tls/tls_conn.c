@@ -156,6 +156,7 @@ void tls_conn_free(struct tls_conn *c)
 		return;
 	gnutls_deinit(c->session); /* wipes the session keys */
 	gnutls_free(c->description);
+	free(c->ident_error);
 	free(c->out);
 	free(c);
 }

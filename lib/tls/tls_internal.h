@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -30,11 +31,31 @@ struct tls_server_ctx {
 	char pin[TLS_PIN_LEN];
 };
 
+/*
+ * A client identity (tls_ident.c): owns its chain, key and name; the key may
+ * call back for a PIN through the context's secret (tls_ident_secret).
+ */
+struct tls_ident {
+	char *name;                /* the cert as the user named it */
+	gnutls_pcert_st *chain;    /* leaf first */
+	unsigned n_chain;
+	gnutls_privkey_t key;
+};
+
+/* What a key or token needs to ask for its secret; lives in the context. */
+struct tls_ident_secret {
+	char *password;            /* owned copy, wiped; NULL: none given */
+	struct tls_secret_prompt prompt;
+};
+
 struct tls_client_ctx {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
 	char *hostname;            /* owned copy; NULL: no name check */
 	bool is_sni_sent;          /* false for IP literals (RFC 6066 §3) */
+	struct tls_ident *idents;  /* owned, n_idents of them */
+	size_t n_idents;
+	struct tls_ident_secret secret;
 };
 
 /* Ciphertext held back while corked, flushed by uncork; bounded. */
@@ -56,6 +77,8 @@ struct tls_conn {
 	size_t out_cap;
 	size_t out_pos;
 	size_t out_end;
+	const char *ident_sent;    /* client: borrowed from the context's identity */
+	char *ident_error;         /* client: owned, why no identity was chosen */
 };
 
 /* tls_cert.c: fingerprints of one DER certificate. */
@@ -69,6 +92,17 @@ int tls_cert_pin(const gnutls_datum_t *der, char out[TLS_PIN_LEN]);
  */
 int tls_key_load(struct tls_key **out, gnutls_privkey_t *out_wrapped, const char *key_file);
 void tls_key_free(struct tls_key *key);
+
+/*
+ * tls_ident.c: loads cfg's identities into ctx (and ctx->secret) and
+ * installs the certificate-retrieve callback when there is any.
+ */
+int tls_ident_load_all(struct tls_client_ctx *ctx, const struct tls_client_config *cfg);
+void tls_ident_free_all(struct tls_client_ctx *ctx);
+/* tls_ident_pick.c: the callback GnuTLS calls on a CertificateRequest. */
+int tls_ident_pick(gnutls_session_t session, const gnutls_datum_t *req_ca_dn, int n_req,
+		   const gnutls_pk_algorithm_t *algos, int n_algos, gnutls_pcert_st **out_chain,
+		   unsigned *out_n, gnutls_privkey_t *out_key);
 
 /* tls_conn.c: the common half of a new session, after gnutls_init. */
 int tls_conn_setup(struct tls_conn *c, int fd);

@@ -85,6 +85,14 @@ int tls_server_ctx_new(struct tls_server_ctx **out, const struct tls_server_conf
 			goto fail;
 		ctx->is_cert_requested = true;
 	}
+	/* after the CAs: GnuTLS keeps only CRLs signed by a CA it already has */
+	if (cfg->crl_file != NULL) {
+		ret = cfg->ca_file == NULL ? VPN_ERR_INVALID : VPN_ERR_TLS;
+		if (cfg->ca_file == NULL ||
+		    gnutls_certificate_set_x509_crl_file(ctx->cred, cfg->crl_file,
+							 GNUTLS_X509_FMT_PEM) < 0)
+			goto fail;
+	}
 	ret = set_priorities(&ctx->prio, cfg->priorities,
 			     cfg->is_tls12_max ? SERVER_PRIORITIES_TLS12 : SERVER_PRIORITIES);
 	if (ret != 0)

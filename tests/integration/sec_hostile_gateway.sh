@@ -9,9 +9,8 @@
 # sanitizer report, that bob's cookie is refused after his logout
 # (replayed), and that alice's session passes traffic before and after.
 #
-# Behaviour that is known to fall short is logged as "GAP:" lines and listed
-# in docs/security.md instead of failing the run; turn a gap into an
-# assertion when its owner fixes it. SG_SEC_STRICT=1 makes gaps fail now.
+# Behaviour that is known to fall short is a "GAP:" line and fails the run;
+# SG_SEC_LENIENT=1 only logs gaps (to see every one of them in one run).
 set -u
 : "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
@@ -29,16 +28,19 @@ require_cmd ip iptables ping certtool ocpasswd /usr/sbin/openconnect "$PROBE"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 GAPS=0
+# shellcheck disable=SC2317 # none left today; kept for the next one found
 gap() {
 	log "GAP: $*"
 	GAPS=$((GAPS + 1))
-	[ "${SG_SEC_STRICT:-0}" = 1 ] && fail "gap: $*"
+	[ "${SG_SEC_LENIENT:-0}" = 1 ] || fail "gap: $*"
 	return 0
 }
 
 netns_up
 # shellcheck disable=SC2119 # the default PKI_DIR
 pki_make
+# a short request deadline, so that the slow sender (10 bytes in 5 s) meets it
+GW_EXTRA_CONF="request-timeout = 2"
 ocserv_write_conf
 gateway_start
 GW_LOG=$(log_of gateway)
@@ -111,6 +113,7 @@ expect() {
 	done
 }
 # matches SCENARIO ERE: like expect, but a miss is a gap
+# shellcheck disable=SC2317 # none left today
 matches() {
 	local l
 	l=$(line "$1")
@@ -133,9 +136,11 @@ expect http-long-line 'outcome=http status=(414|431) ' 'after=closed'
 expect http-header-flood 'outcome=http status=431 ' 'after=closed'
 expect http-huge-cl 'outcome=http status=413 ' 'after=closed'
 expect http-big-body 'outcome=http status=413 ' 'after=closed'
-# 10 bytes over 5 s: bounded on our side; the gateway's own deadline is checked as a gap
-expect http-slowloris 'outcome=(timeout|closed|http) ' 'head_bytes='
-matches http-slowloris 'outcome=(closed|http) '
+# 10 bytes over 5 s: the 2 s request deadline ends it with 408 before the 10th byte
+expect http-slowloris 'outcome=http status=408 ' 'after=closed'
+[[ $(line http-slowloris) =~ head_bytes=([0-9]+)/ ]] && (( BASH_REMATCH[1] < 10 )) ||
+	fail "http-slowloris: the gateway waited for every byte: $(line http-slowloris)"
+assert_grep "$GW_LOG" 'request incomplete after 2 s' "gateway log (the request deadline)"
 
 # ---- XML -----------------------------------------------------------------------------
 expect xml-init 'outcome=http status=200 '
@@ -181,7 +186,9 @@ expect cstp-unknown-type 'alive=yes'
 expect cstp-junk-data 'alive=yes'
 # PROTOCOL.md §7.1: receivers may reassemble; either a close or a live tunnel is fine
 expect cstp-coalesced '(end=closed|alive=yes)'
-matches cstp-len-past-record '(end=closed|alive=yes)'
+# ocserv closes too; waiting for the rest would swallow the frames that follow
+expect cstp-len-past-record 'end=closed'
+assert_grep "$GW_LOG" 'CSTP frame runs past its TLS record' "gateway log (frame past its record)"
 
 # ---- UDP -------------------------------------------------------------------------------
 for s in udp-garbage dtls-hello-unknown dtls-hello-unknown-legacy dtls-hello-truncated \
@@ -213,11 +220,16 @@ longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n + 0 }' "$GW_
 (( longest <= 1024 )) || fail "a gateway log line is $longest bytes long"
 ping_ok "$NS_CLI" "$ADDR_LAN" 3 || fail "alice's tunnel stopped passing traffic at the end"
 
-# a clean stop runs LeakSanitizer in every process of an ASan build (workers
-# under the filter's leak-check allowance): its reports land in the log
+# a clean stop runs LeakSanitizer in the parent and authd of an ASan build;
+# the workers here are chrooted without /proc, where it cannot run (they log
+# "leak check skipped"; fault_worker.sh runs them unchrooted and checks them)
 client_stop 0
 gateway_stop
-refute_grep "$GW_LOG" 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: ' \
+# every worker took the orderly way out
+assert_eq "$(wc -w <<<"$workers")" "$(grep -cE 'worker [0-9]+: SIGTERM: closing' "$GW_LOG")" \
+	"workers that stopped on SIGTERM"
+refute_grep "$GW_LOG" 'worker [0-9]+ \(pid [0-9]+\) was killed by signal' "gateway log after stopping"
+refute_grep "$GW_LOG" 'ERROR: (Address|Leak)Sanitizer|Sanitizer has encountered|runtime error:|SUMMARY: ' \
 	"gateway log after stopping (sanitizers)"
 
 log "$(grep -c '^probe scenario=' "$RESULTS") probe lines checked, $GAPS known gap(s)"

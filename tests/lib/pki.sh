@@ -16,6 +16,9 @@
 #   other-ca.pem other-ca-key.pem   an unrelated CA nobody trusts
 #   stranger.pem stranger-key.pem   CN=alice, OU=engineering, issued by other-ca
 #   alice.p12                       alice's key, cert and CA; password $PKI_P12_PASS
+# and pki_make_third (on demand) adds a third CA with a user under it:
+#   third-ca.pem third-ca-key.pem   another CA
+#   carol.pem carol-key.pem         CN=carol, OU=engineering, issued by third-ca
 #
 # Settings: PKI_KEY_TYPE rsa (2048 bits, default) or ecdsa (P-256); PKI_DAYS.
 # Private keys are mode 600; the directory stays readable so a gateway that
@@ -141,4 +144,29 @@ pki_make() {
 	SERVER_PIN=$(pki_pin "$PKI_DIR/server.pem") || fail "cannot compute the server pin"
 	echo "$SERVER_PIN" >"$PKI_DIR/server-pin.txt"
 	log "pki in $PKI_DIR ($PKI_KEY_TYPE), server $SERVER_PIN"
+}
+
+# pki_make_third: the third CA and carol (see the top); after pki_make.
+pki_make_third() {
+	pki_ca third-ca "third test CA"
+	pki_client carol carol engineering third-ca
+}
+
+# pki_softhsm DIR NAME PIN: a SoftHSM token labelled "sslgate" in DIR holding
+# NAME's key and certificate (label NAME); exports SOFTHSM2_CONF. The object's
+# URL is pkcs11:token=sslgate;object=NAME.
+pki_softhsm() {
+	local dir=$1 name=$2 pin=$3
+	mkdir -p "$dir/tokens"
+	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' "$dir" \
+		>"$dir/softhsm2.conf"
+	export SOFTHSM2_CONF=$dir/softhsm2.conf
+	softhsm2-util --init-token --free --label sslgate --pin "$pin" --so-pin "$pin$pin" \
+		>>"$PKI_DIR/certtool.log" 2>&1 || fail "softhsm2-util --init-token failed"
+	GNUTLS_PIN=$pin p11tool --login --write --load-privkey "$PKI_DIR/$name-key.pem" \
+		--label "$name" --id 01 "pkcs11:token=sslgate" >>"$PKI_DIR/certtool.log" 2>&1 ||
+		fail "p11tool could not store $name's key"
+	GNUTLS_PIN=$pin p11tool --login --write --load-certificate "$PKI_DIR/$name.pem" \
+		--label "$name" --id 01 "pkcs11:token=sslgate" >>"$PKI_DIR/certtool.log" 2>&1 ||
+		fail "p11tool could not store $name's certificate"
 }

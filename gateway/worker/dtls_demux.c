@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/* First ClientHellos on the worker's share of the DTLS port: sort, forward, count. */
+#include "gateway/worker/dtls_demux.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "gateway/privsep/msg.h"
+#include "gateway/worker/dtls_link.h"
+#include "gateway/worker/ipc.h"
+#include "gateway/worker/worker_internal.h"
+#include "lib/base/log.h"
+#include "lib/tls/dtls.h"
+
+/* recvmmsg calls per wake-up. */
+#define BATCHES 4
+/* One line per this long at most, whatever a flood does. */
+#define LOG_EVERY_MS 10000
+
+static void maybe_log(struct dtls_demux *d)
+{
+	uint64_t now = worker_now_ms(d->w);
+	uint64_t next = d->last_log_ms + LOG_EVERY_MS;
+	const struct dtls_demux_counts *t = &d->total, *o = &d->logged;
+	uint64_t dropped = (t->garbage - o->garbage) + (t->truncated - o->truncated) +
+			   (t->unknown - o->unknown) + (t->oversized - o->oversized);
+
+	if (dropped == 0)
+		return;
+	if (d->last_log_ms && now < next) {
+		/* The counts wait for the next line, which a timer makes sure comes. */
+		if (!d->is_log_armed)
+			event_timer_arm(d->w->loop, &d->log_timer, next - now);
+		d->is_log_armed = true;
+		return;
+	}
+	log_warn("worker %u: DTLS port: dropped %llu datagram(s): %llu garbage, %llu truncated, "
+		 "%llu for unknown sessions, %llu oversized (%llu dropped since start)",
+		 d->w->index, (unsigned long long)dropped,
+		 (unsigned long long)(t->garbage - o->garbage),
+		 (unsigned long long)(t->truncated - o->truncated),
+		 (unsigned long long)(t->unknown - o->unknown),
+		 (unsigned long long)(t->oversized - o->oversized),
+		 (unsigned long long)(t->garbage + t->truncated + t->unknown + t->oversized));
+	d->logged = d->total;
+	d->last_log_ms = now;
+}
+
+static void on_log_timer(struct event_timer *t)
+{
+	struct dtls_demux *d = container_of(t, struct dtls_demux, log_timer);
+
+	d->is_log_armed = false;
+	maybe_log(d);
+}
+
+void dtls_demux_count_unknown(struct worker *w)
+{
+	if (!w->demux)
+		return;
+	w->demux->total.unknown++;
+	maybe_log(w->demux);
+}
+
+static void forward(struct worker *w, const uint8_t *data, size_t len, unsigned owner,
+		    const struct net_addr *remote, uint16_t remote_port)
+{
+	struct msg_dtls_hello *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return;
+	msg_init(&m->h, MSG_DTLS_HELLO, sizeof(*m), 0);
+	m->owner = owner;
+	m->remote = *remote;
+	m->remote_port = remote_port;
+	m->len = (uint16_t)len;
+	memcpy(m->data, data, len);
+	if (worker_chan_send(w, &w->parent, m, sizeof(*m), false) == 0 && w->demux)
+		w->demux->total.forwarded++;
+	free(m);
+}
+
+void dtls_demux_on_datagram(struct worker *w, const uint8_t *data, size_t len,
+			    const struct net_addr *remote, uint16_t remote_port)
+{
+	struct dtls_demux *d = w->demux;
+	struct dtls_hello h;
+	const uint8_t *key;
+	size_t used, key_len;
+	enum parse_result r;
+	int owner;
+
+	if (len > MSG_DTLS_HELLO_MAX) {
+		d->total.oversized++;
+		goto out;
+	}
+	r = dtls_hello_parse(&h, &used, data, len);
+	if (r != PARSE_DONE) {
+		if (r == PARSE_NEED_MORE)
+			d->total.truncated++;
+		else
+			d->total.garbage++;
+		goto out;
+	}
+	owner = dtls_hello_session_key(&h, &key, &key_len) == 0 ?
+		dtls_link_key_owner(key, key_len) : -1;
+	/* Ours: no need to trouble the parent for a session we do not have. */
+	if (owner < 0 || ((unsigned)owner == w->index && !dtls_link_has_key(w, key, key_len))) {
+		d->total.unknown++;
+		goto out;
+	}
+	forward(w, data, len, (unsigned)owner, remote, remote_port);
+out:
+	maybe_log(d);
+}
+
+static void sockaddr_to(const struct sockaddr_storage *ss, struct net_addr *out,
+			uint16_t *out_port)
+{
+	memset(out, 0, sizeof(*out));
+	*out_port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		out->family = AF_INET;
+		memcpy(out->bytes, &sin->sin_addr, 4);
+		*out_port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		*out_port = ntohs(sin6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			out->family = AF_INET;
+			memcpy(out->bytes, &sin6->sin6_addr.s6_addr[12], 4);
+		} else {
+			out->family = AF_INET6;
+			memcpy(out->bytes, &sin6->sin6_addr, 16);
+		}
+	}
+}
+
+static void on_udp(struct event_io *io, unsigned events)
+{
+	struct dtls_demux *d = container_of(io, struct dtls_demux, io);
+	struct sockaddr_storage from[DTLS_DEMUX_BATCH];
+	struct iovec iov[DTLS_DEMUX_BATCH];
+	struct mmsghdr msgs[DTLS_DEMUX_BATCH];
+
+	(void)events;
+	for (int round = 0; round < BATCHES; round++) {
+		int n;
+
+		memset(msgs, 0, sizeof(msgs));
+		for (int i = 0; i < DTLS_DEMUX_BATCH; i++) {
+			iov[i].iov_base = d->dgrams[i];
+			iov[i].iov_len = sizeof(d->dgrams[i]);
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &from[i];
+			msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+		n = recvmmsg(d->w->udp_fd, msgs, DTLS_DEMUX_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			struct net_addr remote;
+			uint16_t port;
+			size_t len = msgs[i].msg_len;
+
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				len = DTLS_DEMUX_DGRAM_CAP;
+			sockaddr_to(&from[i], &remote, &port);
+			dtls_demux_on_datagram(d->w, d->dgrams[i], len, &remote, port);
+		}
+		if (n < DTLS_DEMUX_BATCH)
+			return;
+	}
+}
+
+int dtls_demux_start(struct worker *w)
+{
+	struct dtls_demux *d = calloc(1, sizeof(*d));
+	int rc;
+
+	if (!d)
+		return VPN_ERR_NOMEM;
+	d->w = w;
+	event_timer_init(&d->log_timer, on_log_timer);
+	w->demux = d;
+	if (w->udp_fd < 0)
+		return 0;
+	rc = event_io_add(w->loop, &d->io, w->udp_fd, EVENT_READ, on_udp);
+	if (rc == 0)
+		w->is_udp_added = true;
+	return rc;
+}
+
+void dtls_demux_stop(struct worker *w)
+{
+	if (w->is_udp_added)
+		event_io_del(w->loop, &w->demux->io);
+	w->is_udp_added = false;
+	if (w->demux && w->loop)
+		event_timer_cancel(w->loop, &w->demux->log_timer);
+	free(w->demux);
+	w->demux = NULL;
+}
