@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Forms and replies from the vpnlab capture (ocserv 1.1.6 and openconnect
- * 9.01): ocserv's username form with its group list (vector 02), its
+ * Forms and replies captured between ocserv 1.1.6 and openconnect
+ * 9.01: ocserv's username form with its group list (vector 02), its
  * password form (05), and openconnect's username reply (04), whose bytes
  * ours must equal except for what we say about ourselves (version string,
  * no capabilities advertised).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Where the profile comes from, with ocserv 1.1.6's complete answer of the
- * vpnlab capture (vector 06): the XML manifest (/profiles/profile.xml,
+ * capture between ocserv 1.1.6 and openconnect 9.01 (vector 06): the XML manifest (/profiles/profile.xml,
  * SHA-1 C540...), and openconnect's fallback to the same facts in the
  * webvpnc cookie (fu: and fh:) when a gateway sends no manifest.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The Set-Cookie lines are ocserv 1.1.6's, captured in the vpnlab: the
+ * The Set-Cookie lines are ocserv 1.1.6's, captured in a test network: the
  * expired webvpncontext of the init answers, the login context of the
  * username round, and the four lines of the complete answer (webvpnc
  * cleared, then set again). The session cookie value is a placeholder of

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The command lines here are the ones real callers use: the vpnlab's
- * client-openconnect.sh and NetworkManager-style "--authenticate" runs.
+ * The command lines here are the ones real callers use: test scripts written for
+ * openconnect and NetworkManager-style "--authenticate" runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * X-Pad lengths and header order of openconnect 9.01's auth POSTs in the
- * vpnlab capture: Content-Length 369 came with 15 pad characters, 413 with
+ * X-Pad lengths and header order of openconnect 9.01's auth POSTs to
+ * ocserv 1.1.6: Content-Length 369 came with 15 pad characters, 413 with
  * 35, 402 with 46, 370 with 14 (vectors 01, 03, 04, 06).
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The tunnel below is ocserv 1.1.6's CONNECT answer from the vpnlab
+ * The tunnel below is ocserv 1.1.6's CONNECT answer in a test network
  * (engineering group: address 198.19.10.50/255.255.255.0, route
  * 198.18.2.0/255.255.255.0, domain vpnlab.test, MTU 1434), plus the IPv6,
  * exclude and banner lines of PROTOCOL.md's example answer. The expected

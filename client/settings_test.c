@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * CONNECT answers of ocserv 1.1.6 from the vpnlab capture: PSK mode
+ * CONNECT answers of ocserv 1.1.6 captured in a test network: PSK mode
  * (vector 08: only X-CSTP-MTU, 1434) and legacy mode (vector 09: X-DTLS-MTU
  * and X-CSTP-MTU, both 1434), plus broken variants a gateway may send.
  */

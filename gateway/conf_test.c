@@ -53,7 +53,7 @@ static void write_file(const char *name, const char *text)
 }
 
 /*
- * What /work/shared/lab/gateway-ocserv.sh conf printed for ocserv 1.1.6, with
+ * A realistic ocserv.conf as ocserv 1.1.6 deployments write it, with
  * its paths moved under the test's directory (@D@) and, where Debian's ocserv
  * package is missing, the nobody account (@U@, @G@).
  */

@@ -120,7 +120,7 @@ int testenv_config(struct testenv *t, const char *extra)
 		t->cookie[i] = (uint8_t)(0xa0 + i);
 	for (size_t i = 0; i < MSG_SESSION_ID_LEN; i++)
 		t->session_id[i] = (uint8_t)(i + 1);
-	snprintf(t->dir, sizeof(t->dir), "/tmp/gwworker-test-XXXXXX");
+	snprintf(t->dir, sizeof(t->dir), "/tmp/sslgated-worker-test-XXXXXX");
 	if (!mkdtemp(t->dir) || make_config(t, extra) != 0)
 		return -1;
 	return 0;
