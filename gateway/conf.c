@@ -47,6 +47,7 @@ static int set_defaults(struct gw_config *cfg)
 	cfg->auth_timeout_s = 240;
 	cfg->request_timeout_s = 10;
 	cfg->max_handshakes = 256;
+	cfg->max_handshakes_per_ip = 32;
 	cfg->cookie_timeout_s = 300;
 	cfg->max_ban_score = 80;
 	cfg->ban_reset_time_s = 1200;

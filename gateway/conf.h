@@ -171,6 +171,7 @@ struct gw_config {
 	unsigned auth_timeout_s;     /* 240 */
 	unsigned request_timeout_s;  /* 10: first to last byte of one request (slow senders) */
 	unsigned max_handshakes;     /* 256: per worker, connections in TLS/login; 0 = no cap */
+	unsigned max_handshakes_per_ip; /* 32: per worker and source (IPv4 address, IPv6 /64) */
 	unsigned cookie_timeout_s;   /* 300 */
 	bool is_persistent_cookies;  /* false */
 	unsigned max_clients;        /* 0 = unlimited (bounded by GW_SESSIONS_LIMIT) */

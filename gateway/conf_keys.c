@@ -63,6 +63,7 @@ UINT_SETTER(set_max_clients, max_clients, GW_SESSIONS_LIMIT)
 UINT_SETTER(set_auth_timeout, auth_timeout_s, TIME_MAX)
 UINT_SETTER(set_request_timeout, request_timeout_s, TIME_MAX)
 UINT_SETTER(set_max_handshakes, max_handshakes, GW_SESSIONS_LIMIT)
+UINT_SETTER(set_max_handshakes_ip, max_handshakes_per_ip, GW_SESSIONS_LIMIT)
 UINT_SETTER(set_cookie_timeout, cookie_timeout_s, TIME_MAX)
 UINT_SETTER(set_max_ban_score, max_ban_score, 1000000)
 UINT_SETTER(set_ban_reset, ban_reset_time_s, TIME_MAX)
@@ -239,6 +240,7 @@ const struct conf_key conf_main_keys[] = {
 	/* sslgate only: ocserv has no such deadline */
 	{ "request-timeout", M, CONF_APPLY, set_request_timeout, NULL },
 	{ "max-handshakes", M, CONF_APPLY, set_max_handshakes, NULL },
+	{ "max-handshakes-per-ip", M, CONF_APPLY, set_max_handshakes_ip, NULL },
 	{ "min-reauth-time", M, CONF_APPLY, set_min_reauth, NULL },
 	{ "max-ban-score", M, CONF_APPLY, set_max_ban_score, NULL },
 	{ "ban-reset-time", M, CONF_APPLY, set_ban_reset, NULL },

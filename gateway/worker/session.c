@@ -91,7 +91,7 @@ void session_set_phase(struct session *s, enum session_phase to)
 		abort();
 	}
 	log_debug("%s: %s -> %s", s->label, session_phase_name(s->phase), session_phase_name(to));
-	shed_on_phase(s->w, s->phase, to);
+	shed_on_phase(s, to);
 	s->phase = to;
 	deadline = phase_deadline_ms(s, to);
 	if (deadline)
@@ -186,7 +186,7 @@ int session_new(struct session **out, struct worker *w, int fd, struct tls_conn 
 	w->sessions = s;
 	w->session_count++;
 	s->phase = SESSION_PHASE_TLS;
-	shed_on_new(w);
+	shed_on_new(s);
 	event_timer_arm(w->loop, &s->phase_timer, phase_deadline_ms(s, SESSION_PHASE_TLS));
 	*out = s;
 	return 0;

@@ -227,13 +227,13 @@ static void accept_one(struct worker *w, int fd)
 	uint16_t port;
 	int one = 1;
 
-	if (shed_refuse(w)) {
+	peer_of(fd, &remote, &port);
+	if (shed_refuse(w, &remote)) {
 		close(fd);
 		return;
 	}
 	/* Small records (DPD, interactive traffic) must not wait for Nagle. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	peer_of(fd, &remote, &port);
 	if (tls_conn_new_server(&tls, w->tls_ctx, fd) != 0 ||
 	    session_new(&s, w, fd, tls, &remote, port) != 0) {
 		log_err("worker %u: no memory for a new connection", w->index);
@@ -244,6 +244,8 @@ static void accept_one(struct worker *w, int fd)
 	log_debug("%s: connection accepted", s->label);
 	if (session_io_start(s) != 0)
 		session_close(s, "cannot watch the connection");
+	else
+		shed_classify(s);
 }
 
 static void on_listen(struct event_io *io, unsigned events)
@@ -337,6 +339,9 @@ static int attach(struct worker *w, const struct worker_fds *fds)
 	if (rc == 0 && w->listen_fd >= 0) {
 		rc = event_io_add(w->loop, &w->listen_io, w->listen_fd, EVENT_READ, on_listen);
 		w->is_listen_added = rc == 0;
+		/* accepting starts handshakes: it waits behind the tunnels like them */
+		if (rc == 0)
+			event_io_set_class(w->loop, &w->listen_io, EVENT_CLASS_BULK);
 	}
 	return rc;
 }

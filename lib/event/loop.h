@@ -8,6 +8,16 @@
  * modify, delete or re-arm any handle, its own included, and may free the
  * owner of its own handle after deleting or cancelling the handles inside it.
  * Descriptors are level-triggered; delete an fd's handle before closing it.
+ *
+ * Each handle has a class. Every iteration runs the callbacks of all ready
+ * EVENT_CLASS_PROMPT handles first, then those of at most EVENT_BULK_BUDGET
+ * ready EVENT_CLASS_BULK handles, oldest first. Bulk handles left over wait
+ * in a queue (epoll stops reporting them meanwhile, so they cannot crowd
+ * prompt ones out of a wait's batch) and the loop does not sleep while the
+ * queue holds any: each is served within ceil(position / budget) iterations,
+ * however busy the prompt handles are. A callback must expect readiness that
+ * went stale while it waited (a read that finds EAGAIN), as with any
+ * level-triggered loop.
  */
 #ifndef EVENT_LOOP_H
 #define EVENT_LOOP_H
@@ -25,6 +35,15 @@ enum event_flags {
 	EVENT_ERROR = 4, /* reported only: hangup or error on the fd */
 };
 
+enum event_class {
+	EVENT_CLASS_PROMPT = 0, /* every ready one, every iteration (event_io_add's default) */
+	EVENT_CLASS_BULK,       /* a few per iteration, after the prompt ones */
+};
+
+/* Bulk callbacks per iteration: enough to keep handshakes moving, few enough
+ * that a burst of them delays the prompt handles by a few operations only. */
+#define EVENT_BULK_BUDGET 4
+
 struct event_loop;
 struct event_io;
 struct event_timer;
@@ -36,6 +55,11 @@ struct event_io {
 	int fd;
 	unsigned events;       /* what is being watched */
 	event_io_fn on_event;
+	/* the loop's own: */
+	enum event_class cls;
+	bool is_queued;        /* bulk, ready, waiting for its turn */
+	unsigned queued_events;
+	struct event_io *queue_prev, *queue_next;
 };
 
 struct event_timer {
@@ -57,6 +81,11 @@ int event_io_add(struct event_loop *loop, struct event_io *io, int fd, unsigned 
 int event_io_modify(struct event_loop *loop, struct event_io *io, unsigned events);
 /* After this the io gets no callback, not even one already waiting; fd = -1. */
 void event_io_del(struct event_loop *loop, struct event_io *io);
+/*
+ * Moves an added io to another class. Readiness already queued as bulk is
+ * not lost: a handle made prompt is reported again by the next wait.
+ */
+void event_io_set_class(struct event_loop *loop, struct event_io *io, enum event_class cls);
 
 void event_timer_init(struct event_timer *t, event_timer_fn on_expire);
 /*
@@ -69,8 +98,10 @@ void event_timer_cancel(struct event_loop *loop, struct event_timer *t);
 bool event_timer_is_armed(const struct event_timer *t);
 
 /*
- * One wait (at most max_wait_ms, -1 = until the next timer) and its
- * callbacks: descriptors first, then the timers that are due. 0 or VPN_ERR_IO.
+ * One wait (at most max_wait_ms, -1 = until the next timer; no wait at all
+ * while bulk handles are queued) and its callbacks: prompt descriptors,
+ * then up to EVENT_BULK_BUDGET bulk ones, then the timers that are due.
+ * 0 or VPN_ERR_IO.
  */
 int event_loop_run_once(struct event_loop *loop, int max_wait_ms);
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The loop itself: epoll for descriptors, one wait per iteration bounded by
- * the nearest timer, then the descriptors' callbacks and the due timers.
+ * the nearest timer, then the descriptors' callbacks (prompt ones, then a
+ * budget of bulk ones: bulk.c) and the due timers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,11 +62,16 @@ static unsigned from_epoll(uint32_t events)
 	       (events & (EPOLLERR | EPOLLHUP) ? EVENT_ERROR : 0u);
 }
 
-static int control(struct event_loop *loop, int op, struct event_io *io)
+static int control(struct event_loop *loop, int op, struct event_io *io, bool is_parked)
 {
-	struct epoll_event ev = { .events = to_epoll(io->events), .data.ptr = io };
+	struct epoll_event ev = { .events = is_parked ? 0u : to_epoll(io->events), .data.ptr = io };
 
 	return epoll_ctl(loop->epfd, op, io->fd, &ev) == 0 ? 0 : VPN_ERR_IO;
+}
+
+int event_io_watch(struct event_loop *loop, struct event_io *io, bool is_parked)
+{
+	return control(loop, EPOLL_CTL_MOD, io, is_parked);
 }
 
 int event_io_add(struct event_loop *loop, struct event_io *io, int fd, unsigned events,
@@ -76,7 +82,11 @@ int event_io_add(struct event_loop *loop, struct event_io *io, int fd, unsigned 
 	io->fd = fd;
 	io->events = events;
 	io->on_event = on_event;
-	ret = control(loop, EPOLL_CTL_ADD, io);
+	io->cls = EVENT_CLASS_PROMPT;
+	io->is_queued = false;
+	io->queued_events = 0;
+	io->queue_prev = io->queue_next = NULL;
+	ret = control(loop, EPOLL_CTL_ADD, io, false);
 	if (ret != 0) {
 		io->fd = -1;
 		return ret;
@@ -91,16 +101,35 @@ int event_io_modify(struct event_loop *loop, struct event_io *io, unsigned event
 	int ret;
 
 	io->events = events;
-	ret = control(loop, EPOLL_CTL_MOD, io);
+	if (io->is_queued) {
+		/* Stays parked with what is still wanted; new interest takes
+		 * effect when its turn comes. */
+		io->queued_events &= events | EVENT_ERROR;
+		if (io->queued_events != 0)
+			return 0;
+		event_bulk_unlink(loop, io);
+	}
+	ret = control(loop, EPOLL_CTL_MOD, io, false);
 	if (ret != 0)
 		io->events = old;
 	return ret;
+}
+
+void event_io_set_class(struct event_loop *loop, struct event_io *io, enum event_class cls)
+{
+	io->cls = cls;
+	if (cls == EVENT_CLASS_PROMPT && io->is_queued) {
+		/* level-triggered: what it was queued for is reported again */
+		event_bulk_unlink(loop, io);
+		event_io_watch(loop, io, false);
+	}
 }
 
 void event_io_del(struct event_loop *loop, struct event_io *io)
 {
 	if (io->fd < 0)
 		return;
+	event_bulk_unlink(loop, io);
 	epoll_ctl(loop->epfd, EPOLL_CTL_DEL, io->fd, NULL);
 	/* events of this wait not yet delivered may point at freed memory soon */
 	for (int i = loop->next_event; i < loop->n_events; i++)
@@ -116,11 +145,16 @@ static void dispatch(struct event_loop *loop)
 		struct epoll_event *ev = &loop->events[loop->next_event++];
 		struct event_io *io = ev->data.ptr;
 
-		if (io != NULL)
+		if (io == NULL)
+			continue;
+		if (io->cls == EVENT_CLASS_BULK)
+			event_bulk_push(loop, io, from_epoll(ev->events));
+		else
 			io->on_event(io, from_epoll(ev->events));
 	}
 	loop->n_events = 0;
 	loop->next_event = 0;
+	event_bulk_run(loop);
 }
 
 int event_loop_run_once(struct event_loop *loop, int max_wait_ms)
@@ -128,8 +162,9 @@ int event_loop_run_once(struct event_loop *loop, int max_wait_ms)
 	int n;
 
 	loop->now_ms = monotonic_ms();
+	/* queued bulk work is ready now: look for prompt work without sleeping */
 	n = epoll_wait(loop->epfd, loop->events, EVENT_BATCH,
-		       event_timers_timeout(loop, max_wait_ms));
+		       loop->bulk_head ? 0 : event_timers_timeout(loop, max_wait_ms));
 	if (n < 0 && errno != EINTR)
 		return VPN_ERR_IO;
 	loop->now_ms = monotonic_ms();

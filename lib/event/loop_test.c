@@ -3,7 +3,8 @@
  * The event loop with real pipes and the real clock: readiness, hangup,
  * timer order and deadlines, and callbacks that delete, free, cancel or
  * re-arm handles while the loop is dispatching (run under ASan to catch a
- * touch of freed memory). Every wait is bounded.
+ * touch of freed memory); the classes' order, the bulk budget and that no
+ * bulk handle starves. Every wait is bounded.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -384,6 +385,177 @@ static void max_wait_bounds_the_sleep(void **state)
 	event_loop_free(loop);
 }
 
+/* ---- classes: prompt handles first, a budget of bulk ones, none forgotten ---- */
+
+#define N_RANKED 101
+
+struct ranked {
+	struct event_io io;
+	int id;            /* 0: the prompt one; 1..: bulk */
+	int calls;
+	bool is_drained;   /* the callback reads the byte, as a finished handshake would */
+	int fds[2];
+	int *log;          /* ids in callback order */
+	int *n_log;
+};
+
+static void on_ranked(struct event_io *io, unsigned events)
+{
+	struct ranked *r = container_of(io, struct ranked, io);
+	char c;
+
+	assert_true(events & EVENT_READ);
+	r->calls++;
+	if (*r->n_log < 4 * N_RANKED)
+		r->log[(*r->n_log)++] = r->id;
+	if (r->is_drained && read(r->fds[0], &c, 1) != 1)
+		r->calls += 1000; /* stale readiness: fails the counts below */
+}
+
+/* n handles, the first prompt and the rest bulk, each with one byte ready. */
+static struct ranked *ranked_new(struct event_loop *loop, int n, bool is_drained, int *log,
+				 int *n_log)
+{
+	struct ranked *r = calloc((size_t)n, sizeof(*r));
+
+	assert_non_null(r);
+	for (int i = 0; i < n; i++) {
+		r[i] = (struct ranked){ .id = i, .is_drained = is_drained, .log = log,
+					.n_log = n_log };
+		assert_int_equal(make_pipe(r[i].fds), 0);
+		assert_int_equal(event_io_add(loop, &r[i].io, r[i].fds[0], EVENT_READ, on_ranked), 0);
+		if (i > 0)
+			event_io_set_class(loop, &r[i].io, EVENT_CLASS_BULK);
+	}
+	/* the prompt one becomes ready last: it still goes first */
+	for (int i = n - 1; i >= 0; i--)
+		assert_int_equal(write(r[(i + 1) % n].fds[1], "x", 1), 1);
+	return r;
+}
+
+static void ranked_free(struct event_loop *loop, struct ranked *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		event_io_del(loop, &r[i].io);
+		close(r[i].fds[0]);
+		close(r[i].fds[1]);
+	}
+	free(r);
+}
+
+static void prompt_first_then_bulk_budget(void **state)
+{
+	struct event_loop *loop;
+	int log[4 * N_RANKED], n_log = 0;
+	struct ranked *r;
+	uint64_t start;
+
+	(void)state;
+	assert_int_equal(event_loop_new(&loop), 0);
+	r = ranked_new(loop, 7, true, log, &n_log);
+	assert_int_equal(event_loop_run_once(loop, 1000), 0);
+	assert_int_equal(n_log, 1 + EVENT_BULK_BUDGET);
+	assert_int_equal(log[0], 0);
+	for (int i = 1; i < n_log; i++)
+		assert_true(log[i] > 0);
+	/* two bulk handles still wait: the next iteration must not sleep, and a
+	 * prompt handle ready by then still goes before them */
+	assert_int_equal(write(r[0].fds[1], "y", 1), 1);
+	n_log = 0;
+	start = clock_ms();
+	assert_int_equal(event_loop_run_once(loop, 5000), 0);
+	assert_true(clock_ms() - start < 2500);
+	assert_int_equal(n_log, 3);
+	assert_int_equal(log[0], 0);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(r[i].calls, i == 0 ? 2 : 1);
+	ranked_free(loop, r, 7);
+	event_loop_free(loop);
+}
+
+/* Everything stays ready (nothing is read): the prompt handle runs every
+ * iteration, and the bulk ones take turns, each as often as the others. */
+static void bulk_takes_turns_under_prompt_load(void **state)
+{
+	struct event_loop *loop;
+	int log[4 * N_RANKED], n_log = 0;
+	struct ranked *r;
+
+	(void)state;
+	assert_int_equal(event_loop_new(&loop), 0);
+	r = ranked_new(loop, 11, false, log, &n_log);
+	for (int round = 0; round < 10; round++) {
+		n_log = 0;
+		assert_int_equal(event_loop_run_once(loop, 1000), 0);
+		assert_int_equal(n_log, 1 + EVENT_BULK_BUDGET);
+		assert_int_equal(log[0], 0);
+	}
+	assert_int_equal(r[0].calls, 10);
+	for (int i = 1; i < 11; i++)
+		assert_int_equal(r[i].calls, EVENT_BULK_BUDGET);
+	ranked_free(loop, r, 11);
+	event_loop_free(loop);
+}
+
+/* More ready bulk handles than one wait returns: the prompt one is not hidden
+ * behind them, and every bulk one is served exactly once. */
+static void prompt_not_hidden_by_a_full_batch(void **state)
+{
+	struct event_loop *loop;
+	int log[4 * N_RANKED], n_log = 0;
+	struct ranked *r;
+	int rounds = 0;
+
+	(void)state;
+	assert_int_equal(event_loop_new(&loop), 0);
+	r = ranked_new(loop, N_RANKED, true, log, &n_log);
+	while (rounds < 2 && r[0].calls == 0) {
+		assert_int_equal(event_loop_run_once(loop, 1000), 0);
+		rounds++;
+	}
+	assert_int_equal(r[0].calls, 1);
+	for (rounds = 0; rounds < N_RANKED && n_log < N_RANKED; rounds++)
+		assert_int_equal(event_loop_run_once(loop, 1000), 0);
+	assert_int_equal(n_log, N_RANKED);
+	for (int i = 1; i < N_RANKED; i++)
+		assert_int_equal(r[i].calls, 1);
+	ranked_free(loop, r, N_RANKED);
+	event_loop_free(loop);
+}
+
+/* Queued bulk handles that are deleted, unwatched or made prompt. */
+static void queued_handles_change(void **state)
+{
+	struct event_loop *loop;
+	int log[4 * N_RANKED], n_log = 0;
+	struct ranked *r;
+	int waiting[3], n_waiting = 0;
+
+	(void)state;
+	assert_int_equal(event_loop_new(&loop), 0);
+	r = ranked_new(loop, 1 + EVENT_BULK_BUDGET + 3, true, log, &n_log);
+	assert_int_equal(event_loop_run_once(loop, 1000), 0);
+	for (int i = 1; i < 1 + EVENT_BULK_BUDGET + 3; i++)
+		if (r[i].calls == 0)
+			waiting[n_waiting++] = i;
+	assert_int_equal(n_waiting, 3);
+	event_io_del(loop, &r[waiting[0]].io);
+	assert_int_equal(event_io_modify(loop, &r[waiting[1]].io, 0), 0);
+	event_io_set_class(loop, &r[waiting[2]].io, EVENT_CLASS_PROMPT);
+	n_log = 0;
+	assert_int_equal(event_loop_run_once(loop, 200), 0);
+	assert_int_equal(n_log, 1);
+	assert_int_equal(log[0], waiting[2]);
+	assert_int_equal(r[waiting[0]].calls, 0);
+	assert_int_equal(r[waiting[1]].calls, 0);
+	/* watched again, the unwatched one is served as bulk */
+	assert_int_equal(event_io_modify(loop, &r[waiting[1]].io, EVENT_READ), 0);
+	assert_int_equal(event_loop_run_once(loop, 1000), 0);
+	assert_int_equal(r[waiting[1]].calls, 1);
+	ranked_free(loop, r, 1 + EVENT_BULK_BUDGET + 3);
+	event_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +567,10 @@ int main(void)
 		cmocka_unit_test(free_owner_from_callbacks),
 		cmocka_unit_test(heap_stress),
 		cmocka_unit_test(max_wait_bounds_the_sleep),
+		cmocka_unit_test(prompt_first_then_bulk_budget),
+		cmocka_unit_test(bulk_takes_turns_under_prompt_load),
+		cmocka_unit_test(prompt_not_hidden_by_a_full_batch),
+		cmocka_unit_test(queued_handles_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
