@@ -135,8 +135,8 @@ int buf_writer_error(const struct buf_writer *w)
 
 void buf_wipe(void *data, size_t len)
 {
-	volatile uint8_t *p = data;
-
-	while (len--)
-		*p++ = 0;
+	/* glibc's explicit_bzero is a memset the compiler may not drop; a
+	 * volatile byte loop cost 6 % of a worker's CPU wiping session buffers */
+	if (len)
+		explicit_bzero(data, len);
 }
