@@ -5,7 +5,8 @@
  * a gateway or a proxy may cut them, and conn must put them together:
  * Content-Length, chunked, close-delimited bodies, the first CSTP frame in
  * the same record as a CONNECT answer, and the failures (a body past the
- * bound, a silent gateway, a stop).
+ * bound, a silent gateway, a stop). Also the context --servercert makes:
+ * no anchors loaded, the certificate untrusted, the pin deciding.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "client/conn.h"
+#include "client/trust.h"
 #include "lib/base/err.h"
 
 #define MAX_RECORDS 8
@@ -321,6 +323,47 @@ static void a_stop_ends_the_wait(void **state)
 	gateway_stop(&g);
 }
 
+/* Whether the gateway's certificate comes out trusted with the given config. */
+static void peer_with(const struct tls_client_config *cfg, struct tls_peer *out)
+{
+	static const struct script s = { .is_silent = true };
+	struct gateway g;
+	struct conn c;
+	struct tls_client_ctx *ctx = NULL;
+	struct net_addr lo = { .family = AF_INET, .bytes = { 127, 0, 0, 1 } };
+	struct conn_wait w = { .deadline_ms = 0, .stop = NULL };
+
+	gateway_start(&g, &s);
+	assert_int_equal(tls_client_ctx_new(&ctx, cfg), 0);
+	conn_init(&c);
+	assert_int_equal(conn_open(&c, &lo, g.port, ctx, &w), 0);
+	assert_int_equal(tls_conn_peer(c.tls, out), 0);
+	conn_close(&c, false);
+	tls_client_ctx_free(ctx);
+	gateway_stop(&g);
+}
+
+/*
+ * --servercert: no trust anchors are loaded, not even a CA file that would
+ * vouch for the certificate, and the pin alone lets the connection on.
+ */
+static void pinned_context_loads_no_anchors(void **state)
+{
+	struct tls_client_config anchored = { .ca_file = cert };
+	struct tls_client_config pinned = { .ca_file = cert, .is_pinned = true };
+	struct tls_peer with_ca, with_pin;
+	const char *pins[1];
+
+	(void)state;
+	peer_with(&anchored, &with_ca);
+	assert_true(with_ca.is_trusted);
+	peer_with(&pinned, &with_pin);
+	assert_false(with_pin.is_trusted);
+	assert_string_equal(with_pin.pin, with_ca.pin);
+	pins[0] = with_ca.pin;
+	assert_int_equal(trust_check(&with_pin, pins, 1, false), TRUST_ACCEPT);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -351,6 +394,7 @@ int main(void)
 		cmocka_unit_test(body_past_the_bound),
 		cmocka_unit_test(silent_gateway_times_out),
 		cmocka_unit_test(a_stop_ends_the_wait),
+		cmocka_unit_test(pinned_context_loads_no_anchors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

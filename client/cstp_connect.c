@@ -15,6 +15,7 @@
 
 #include "client/dtls_switch.h"
 #include "client/link.h"
+#include "client/memory.h"
 #include "client/netcfg.h"
 #include "client/phases.h"
 #include "client/request.h"
@@ -168,6 +169,7 @@ static enum session_phase configure(struct session *s)
 	if (s->is_reconnecting)
 		log_info("reconnected to %s with the same session cookie", s->gw.host);
 	s->is_reconnecting = false;
+	memory_release_login(s);
 	return SESSION_PHASE_TUNNEL;
 }
 

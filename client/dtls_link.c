@@ -6,7 +6,9 @@
  * after a DPD interval without news, dead after the interval plus a grace),
  * and giving up or starting over. News is a DPD-RESP only: the gateway's
  * data, DPD-REQs and keepalives prove the path towards us, not that it
- * hears us, and with UDP cut towards it ocserv keeps sending them (seen). Every state change goes
+ * hears us, and with UDP cut towards it ocserv keeps sending them (seen).
+ * The quiet check (dtls_link.h) looks at any record, since it only decides
+ * when to ask; the answer to its DPD-REQ decides. Every state change goes
  * through set_state(), which tells the owner.
  */
 #include "client/dtls_link.h"
@@ -172,6 +174,9 @@ static void on_connected(struct dtls_link *d)
 	settle_mtu(d);
 	d->last_rx_ms = d->last_tx_ms = now;
 	d->dpd_sent_ms = 0;
+	d->unanswered_ms = 0;
+	d->probe_ms = 0;
+	d->is_probe_resent = false;
 	log_info("DTLS: connected (%s mode, %s) after %llu ms, tunnel MTU %u",
 		 dtls_mode_name(d->params.mode), dtls_conn_description(d->conn),
 		 (unsigned long long)(now - d->attempt_started_ms), d->mtu);
@@ -312,6 +317,8 @@ int dtls_link_send(struct dtls_link *d, const void *packet, size_t len)
 		return VPN_ERR_TOO_BIG;
 	ret = send_frame(d, CSTP_TYPE_DATA, packet, len);
 	if (ret == 0) {
+		if (!d->unanswered_ms)
+			d->unanswered_ms = d->last_tx_ms;
 		d->packets_out++;
 		d->bytes_out += len;
 		return 0;
@@ -329,6 +336,7 @@ static void on_record(struct dtls_link *d, const uint8_t *rec, size_t len)
 
 	if (dtls_frame_decode(&f, &used, rec, len, DTLS_FRAME_DEFAULT_MAX_PAYLOAD) != PARSE_DONE)
 		return;
+	d->unanswered_ms = 0;
 	switch (f.type) {
 	case CSTP_TYPE_DATA:
 		d->packets_in++;
@@ -342,6 +350,8 @@ static void on_record(struct dtls_link *d, const uint8_t *rec, size_t len)
 	case CSTP_TYPE_DPD_RESP:
 		d->last_rx_ms = now_ms(d);
 		d->dpd_sent_ms = 0;
+		d->probe_ms = 0;
+		d->is_probe_resent = false;
 		break;
 	default:
 		/* KEEPALIVE needs nothing; the session's end comes over TLS. */
@@ -402,11 +412,40 @@ static void on_io(struct event_io *io, unsigned events)
 		read_records(d);
 }
 
+/*
+ * Data went out and nothing came back: ask at once rather than wait for the
+ * DPD interval (dtls_link.h). True when the channel was found dead.
+ */
+static bool check_quiet(struct dtls_link *d, uint64_t now)
+{
+	if (d->probe_ms) {
+		if (now - d->probe_ms >= DTLS_LINK_PROBE_MS) {
+			lost(d, "dead peer detected on DTLS (data went out, DPD unanswered)");
+			return true;
+		}
+		/* One lost datagram must not cost the channel. */
+		if (!d->is_probe_resent && now - d->probe_ms >= DTLS_LINK_PROBE_MS / 2) {
+			d->is_probe_resent = true;
+			send_frame(d, CSTP_TYPE_DPD_REQ, NULL, 0);
+		}
+		return false;
+	}
+	if (d->unanswered_ms && now - d->unanswered_ms >= DTLS_LINK_QUIET_MS) {
+		log_debug("DTLS: DPD request, data out and nothing in for %llu ms",
+			  (unsigned long long)(now - d->unanswered_ms));
+		d->probe_ms = now;
+		send_frame(d, CSTP_TYPE_DPD_REQ, NULL, 0);
+	}
+	return false;
+}
+
 static void tick_up(struct dtls_link *d)
 {
 	uint64_t now = now_ms(d);
 	uint64_t resend = d->dpd_ms / 2 > 1000 ? d->dpd_ms / 2 : 1000;
 
+	if (check_quiet(d, now))
+		return;
 	if (d->dpd_ms && now - d->last_rx_ms >= d->dpd_ms + DTLS_LINK_DPD_GRACE_MS) {
 		lost(d, "dead peer detected on DTLS");
 		return;

@@ -11,6 +11,13 @@
  * after it began; the next attempt comes DTLS_LINK_RETRY_MS later. A DTLS
  * channel found dead by its DPD starts a new attempt at once.
  *
+ * Dead channels are found two ways. The gateway's X-DTLS-DPD (30 s by
+ * default) bounds an idle channel. A busy one is checked sooner: when data
+ * went out and nothing at all came back for DTLS_LINK_QUIET_MS, a DPD
+ * request goes out at once (again at half the wait) and the channel is dead
+ * if no answer comes within DTLS_LINK_PROBE_MS. A lone answered probe costs
+ * one small record, so one-way traffic raises no false alarm.
+ *
  * Ownership: the link owns its UDP socket, its struct dtls_conn and the
  * secrets in params (wiped by dtls_link_reset and dtls_link_cleanup); it
  * borrows the event loop and the tun fd while it runs.
@@ -34,6 +41,8 @@ struct tls_conn;
 #define DTLS_LINK_ATTEMPT_MS 35000  /* an attempt ends here: 4 s for the last hello's answer */
 #define DTLS_LINK_RETRY_MS 60000    /* between attempts, as openconnect */
 #define DTLS_LINK_DPD_GRACE_MS 2000 /* dead after DPD interval + this without a record */
+#define DTLS_LINK_QUIET_MS 2000     /* data out, nothing in for this long: probe */
+#define DTLS_LINK_PROBE_MS 2000     /* the probe's answer must come within this */
 
 enum dtls_link_state {
 	DTLS_LINK_OFF,        /* no DTLS on this connection (not offered, not answered, refused) */
@@ -79,6 +88,9 @@ struct dtls_link {
 	uint64_t retry_at_ms;
 	uint64_t last_rx_ms;          /* the last DPD-RESP: the gateway hears us */
 	uint64_t last_tx_ms, dpd_sent_ms;
+	uint64_t unanswered_ms;      /* the first DATA out since a record came in; 0: none */
+	uint64_t probe_ms;           /* the quiet check's DPD-REQ went out; 0: none */
+	bool is_probe_resent;
 	unsigned attempts;           /* handshakes begun on this connection */
 	const char *why;             /* static: why the last attempt or channel ended */
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;

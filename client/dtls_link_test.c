@@ -5,7 +5,10 @@
  * reports, DATA both ways (one frame per record, type byte 0x00), a DPD
  * request echoed byte for byte as 0x04 (PROTOCOL.md §8.6), a packet above
  * the tunnel MTU left to TLS, and a dead channel (no DPD answer) leaving
- * UP for a new attempt that comes up again.
+ * UP for a new attempt that comes up again. The quiet check: data out and
+ * nothing back brings a DPD request no sooner than DTLS_LINK_QUIET_MS, sent
+ * twice; unanswered, the channel is dead well before the gateway's DPD
+ * interval; answered, or with data coming back, the channel stays up.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +20,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client/dtls_link.h"
@@ -167,6 +171,23 @@ static size_t server_read(struct fixture *f, uint8_t *buf)
 	return len;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Runs the client's loop for ms milliseconds. */
+static void run_for(struct fixture *f, unsigned ms)
+{
+	uint64_t end = mono_ms() + ms;
+
+	for (int i = 0; i < ROUNDS_MAX && mono_ms() < end; i++)
+		event_loop_run_once(f->loop, 5);
+}
+
 static void connect_first(struct fixture *f)
 {
 	assert_int_equal(dtls_link_start(&f->d, f->loop, f->tun[0]), 0);
@@ -242,11 +263,99 @@ static void test_dead_then_back(void **state)
 	assert_int_equal(f->seen[3], DTLS_LINK_UP);
 }
 
+static const uint8_t echo_req[] = { 0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01 };
+
+/* UDP cut both ways after the data left: probe, probe again, dead; the DPD interval is far off. */
+static void test_quiet_dead(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t buf[DTLS_RECORD_MAX];
+	uint64_t sent, probed;
+	size_t len;
+
+	f->d.dpd_ms = 30000;
+	connect_first(f);
+	assert_int_equal(dtls_link_send(&f->d, echo_req, sizeof(echo_req)), 0);
+	sent = mono_ms();
+	len = server_read(f, buf);
+	assert_int_equal(len, sizeof(echo_req) + 1);
+	assert_int_equal(buf[0], 0x00);
+	len = server_read(f, buf);
+	probed = mono_ms();
+	assert_int_equal(len, 1);
+	assert_int_equal(buf[0], 0x03);
+	assert_true(probed - sent >= DTLS_LINK_QUIET_MS);
+	assert_true(dtls_link_is_up(&f->d));
+	/* The second request, then the end of the channel. */
+	len = server_read(f, buf);
+	assert_int_equal(len, 1);
+	assert_int_equal(buf[0], 0x03);
+	for (int i = 0; i < ROUNDS_MAX && dtls_link_is_up(&f->d); i++)
+		event_loop_run_once(f->loop, 5);
+	assert_int_equal(f->d.state, DTLS_LINK_CONNECTING);
+	assert_true(mono_ms() - sent < DTLS_LINK_QUIET_MS + DTLS_LINK_PROBE_MS + 1000);
+	assert_int_equal(f->seen[2], DTLS_LINK_CONNECTING);
+	assert_int_equal(f->d.attempts, 2);
+	assert_int_equal(dtls_link_send(&f->d, echo_req, sizeof(echo_req)), VPN_ERR_AGAIN);
+}
+
+/* Data going out alone is no alarm: the gateway answers the probe (0x04), the link stays up. */
+static void test_quiet_answered(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t buf[DTLS_RECORD_MAX];
+	static const uint8_t dpd_resp[] = { 0x04 };
+	size_t len;
+
+	f->d.dpd_ms = 30000;
+	connect_first(f);
+	assert_int_equal(dtls_link_send(&f->d, echo_req, sizeof(echo_req)), 0);
+	len = server_read(f, buf);
+	assert_int_equal(buf[0], 0x00);
+	len = server_read(f, buf);
+	assert_int_equal(len, 1);
+	assert_int_equal(buf[0], 0x03);
+	assert_int_equal(dtls_conn_write(f->srv, dpd_resp, sizeof(dpd_resp)), 0);
+	run_for(f, DTLS_LINK_PROBE_MS + 500);
+	assert_true(dtls_link_is_up(&f->d));
+	assert_int_equal(f->d.attempts, 1);
+	assert_int_equal(f->seen_count, 2);
+}
+
+/* Traffic both ways: no probe at all. */
+static void test_quiet_data_back(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t buf[DTLS_RECORD_MAX];
+	uint8_t rec[sizeof(echo_req) + 1] = { 0x00 };
+	size_t len = 0;
+	int ret;
+
+	f->d.dpd_ms = 30000;
+	connect_first(f);
+	memcpy(rec + 1, echo_req, sizeof(echo_req));
+	for (int round = 0; round < 6; round++) {
+		assert_int_equal(dtls_link_send(&f->d, echo_req, sizeof(echo_req)), 0);
+		len = server_read(f, buf);
+		assert_int_equal(buf[0], 0x00);
+		assert_int_equal(dtls_conn_write(f->srv, rec, sizeof(rec)), 0);
+		run_for(f, DTLS_LINK_QUIET_MS / 2);
+	}
+	/* Nothing but the data came: no DPD request queued at the gateway. */
+	ret = dtls_conn_read(f->srv, buf, DTLS_RECORD_MAX, &len);
+	assert_int_equal(ret, VPN_ERR_AGAIN);
+	assert_true(dtls_link_is_up(&f->d));
+	assert_int_equal(f->d.packets_in, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_data_and_dpd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_then_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_dead, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_answered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_data_back, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 /* The session following its DTLS link: phase, adapter MTU, log lines. */
 #include "client/dtls_switch.h"
 
+#include "client/memory.h"
 #include "client/netcfg.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
@@ -77,6 +78,8 @@ static void on_change(struct dtls_link *d, enum dtls_link_state old)
 		session_set_phase(s, SESSION_PHASE_TUNNEL_DTLS);
 		if (t->is_mtu_tls || t->mtu != d->mtu)
 			set_adapter_mtu(s, d->mtu, false);
+		/* The handshake's temporaries are freed: their pages go back. */
+		memory_trim();
 		return;
 	}
 	if (old == DTLS_LINK_UP)

@@ -118,6 +118,8 @@ static int make_ctx(struct session *s)
 {
 	struct tls_client_config cfg = {
 		.ca_file = s->opts->cafile,
+		/* With --servercert the pin alone decides (client/trust.h): no anchors needed. */
+		.is_pinned = s->opts->servercert_count > 0,
 		.hostname = s->gw.host,
 		.key_password = s->opts->key_password,
 	};

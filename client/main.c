@@ -17,6 +17,7 @@
 
 #include "client/auth_exchange.h"
 #include "client/link.h"
+#include "client/memory.h"
 #include "client/options.h"
 #include "client/prompt.h"
 #include "client/session.h"
@@ -199,6 +200,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int code;
 
+	memory_setup();
 	if (options_parse(&opts, argc, argv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sslgate: %s\nTry 'sslgate --help'.\n", err);
 		return 1;

@@ -6,12 +6,15 @@
  */
 #include "client/script.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -337,6 +340,17 @@ int script_env_fill(struct script_env *env, const struct script_tunnel *t)
 	return ret;
 }
 
+/* An absolute path the shell would not change: no blanks, quotes, $, ;, and so on. */
+static bool is_bare_path(const char *command)
+{
+	if (command[0] != '/')
+		return false;
+	for (const char *c = command; *c; c++)
+		if (!(isalnum((unsigned char)*c) || strchr("/._-+,:@", *c)))
+			return false;
+	return true;
+}
+
 /* In the child, between fork and exec: only async-signal-safe-enough calls. */
 static void exec_script(const struct script_env *env, const char *command, enum script_reason reason)
 {
@@ -348,6 +362,16 @@ static void exec_script(const struct script_env *env, const char *command, enum 
 			unsetenv(env->vars[i].name);
 	}
 	setenv("reason", script_reason_name(reason), 1);
+	/*
+	 * A bare path (the usual --script) is run as it is: a shell in front
+	 * costs a fork and exec per run, on the way to a working tunnel. A
+	 * file the kernel cannot run (no #! line) still goes to the shell.
+	 */
+	if (is_bare_path(command)) {
+		execl(command, command, (char *)NULL);
+		if (errno != ENOEXEC && errno != EACCES)
+			_exit(127);
+	}
 	execl("/bin/sh", "/bin/sh", "-c", command, (char *)NULL);
 	_exit(127);
 }
@@ -360,26 +384,51 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Waits for pid at most timeout_ms, polling; kills its process group after that. */
+/*
+ * Sleeps until pid may have exited or deadline passed: on a pidfd, which
+ * becomes readable the moment the child exits, else (kernels before 5.3)
+ * a short pause.
+ */
+static void wait_exit(int pidfd, uint64_t deadline)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	uint64_t now = now_ms();
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd < 0) {
+		nanosleep(&pause, NULL);
+		return;
+	}
+	if (now < deadline)
+		poll(&p, 1, (int)(deadline - now));
+}
+
+/* Waits for pid at most timeout_ms; kills its process group after that. */
 static int wait_bounded(pid_t pid, unsigned timeout_ms, int *out_status)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
-	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int ret = VPN_ERR_IO;
 	pid_t got;
 
 	for (;;) {
 		got = waitpid(pid, out_status, WNOHANG);
-		if (got == pid)
-			return 0;
+		if (got == pid) {
+			ret = 0;
+			goto out;
+		}
 		if (got < 0 && errno != EINTR)
-			return VPN_ERR_IO;
+			goto out;
 		if (now_ms() >= deadline)
 			break;
-		nanosleep(&pause, NULL);
+		wait_exit(pidfd, deadline);
 	}
 	kill(-pid, SIGKILL);
 	waitpid(pid, out_status, 0);
-	return VPN_ERR_IO;
+out:
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
 }
 
 int script_run(const struct script_env *env, const char *command, enum script_reason reason,

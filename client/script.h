@@ -100,7 +100,8 @@ struct script_tunnel {
 int script_env_fill(struct script_env *env, const struct script_tunnel *t);
 
 /*
- * Runs "/bin/sh -c command" with our environment plus env and reason, in
+ * Runs "/bin/sh -c command" (a bare absolute path without the shell) with
+ * our environment plus env and reason, in
  * its own process group, and waits at most timeout_ms. Returns 0 when it
  * exits with status 0; VPN_ERR_IO when it cannot be started, is killed,
  * times out or exits non-zero (*out_status says how, for the log line).

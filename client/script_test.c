@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,6 +230,60 @@ static void failing_and_slow_scripts(void **state)
 	script_env_cleanup(&env);
 }
 
+static void write_script(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+}
+
+/*
+ * A --script path is run as the program itself, our own child (its #! line picks the
+ * interpreter, $0 is the path); one without a #! line still runs, through
+ * the shell; a path with a blank goes to the shell whole.
+ */
+static void script_by_path(void **state)
+{
+	char dir[] = "/tmp/sslgate-script-XXXXXX";
+	char script[128], out[128], plain[128], spaced[128], quoted[160], want[160];
+	struct script_env env;
+	int status;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(script, sizeof(script), "%s/vpnc-script", dir);
+	snprintf(plain, sizeof(plain), "%s/plain", dir);
+	snprintf(spaced, sizeof(spaced), "%s/with space", dir);
+	script_env_init(&env);
+	assert_int_equal(script_env_set(&env, "TUNDEV", "vlt0"), 0);
+	setenv("SG_TEST_OUT", out, 1);
+	write_script(script, "#!/bin/sh\n"
+		     "printf '%s|%s|%s|%s' \"$PPID\" \"$0\" \"$reason\" \"$TUNDEV\" > \"$SG_TEST_OUT\"\n");
+	assert_int_equal(script_run(&env, script, SCRIPT_REASON_PRE_INIT, 5000, &status), 0);
+	/* Our own child: no shell in between. */
+	snprintf(want, sizeof(want), "%d|%s|pre-init|vlt0", (int)getpid(), script);
+	assert_string_equal(read_file(out), want);
+	unlink(out);
+	write_script(plain, "printf '%s|%s' \"$reason\" \"$TUNDEV\" > \"$SG_TEST_OUT\"\n");
+	assert_int_equal(script_run(&env, plain, SCRIPT_REASON_CONNECT, 5000, &status), 0);
+	assert_string_equal(read_file(out), "connect|vlt0");
+	write_script(spaced, "#!/bin/sh\nprintf 'spaced|%s' \"$reason\" > \"$SG_TEST_OUT\"\n");
+	snprintf(quoted, sizeof(quoted), "'%s'", spaced);
+	assert_int_equal(script_run(&env, quoted, SCRIPT_REASON_DISCONNECT, 5000, &status), 0);
+	assert_string_equal(read_file(out), "spaced|disconnect");
+	unsetenv("SG_TEST_OUT");
+	unlink(out);
+	unlink(script);
+	unlink(plain);
+	unlink(spaced);
+	rmdir(dir);
+	script_env_cleanup(&env);
+}
+
 static void set_replaces_and_append_lists(void **state)
 {
 	struct script_env env;
@@ -256,6 +311,7 @@ int main(void)
 		cmocka_unit_test(non_contiguous_netmask_is_refused),
 		cmocka_unit_test(script_sees_environment),
 		cmocka_unit_test(failing_and_slow_scripts),
+		cmocka_unit_test(script_by_path),
 		cmocka_unit_test(set_replaces_and_append_lists),
 	};
 

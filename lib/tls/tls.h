@@ -83,6 +83,12 @@ struct tls_secret_prompt {
 
 struct tls_client_config {
 	const char *ca_file;      /* NULL: the system trust store */
+	/*
+	 * The caller trusts by key pin alone: no trust anchors are loaded
+	 * (the system store costs megabytes of heap), and tls_conn_peer()
+	 * then reports every certificate untrusted.
+	 */
+	bool is_pinned;
 	const char *hostname;     /* SNI and the name the certificate must match */
 	const char *cert_file;    /* a client identity (struct tls_identity's cert),
 				     optional */

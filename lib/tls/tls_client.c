@@ -43,7 +43,7 @@ int tls_client_ctx_new(struct tls_client_ctx **out, const struct tls_client_conf
 		return VPN_ERR_NOMEM;
 	if (gnutls_certificate_allocate_credentials(&ctx->cred) < 0)
 		goto fail;
-	ret = load_trust(ctx->cred, cfg->ca_file);
+	ret = cfg->is_pinned ? 0 : load_trust(ctx->cred, cfg->ca_file);
 	if (ret == 0)
 		ret = tls_ident_load_all(ctx, cfg);
 	if (ret != 0)
