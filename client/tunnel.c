@@ -38,6 +38,9 @@ void tunnel_cleanup(struct tunnel *t)
 		close(t->notify_fd);
 	t->notify_fd = -1;
 	dtls_link_cleanup(&t->dtls);
+	/* After the link: its sessions flush into the batch as they go. */
+	dtls_batch_free(t->dtls_batch);
+	t->dtls_batch = NULL;
 	event_loop_free(t->loop);
 	t->loop = NULL;
 	script_env_cleanup(&t->env);
@@ -214,6 +217,33 @@ static void on_tls(struct event_io *io, unsigned events)
 }
 
 /*
+ * Corks the DTLS session for a tun burst (sends only: the link's reader
+ * stops after a budget, so it must not read through a shared batch).
+ * Returns the session corked, NULL when DTLS is not up.
+ */
+static struct dtls_conn *dtls_cork(struct tunnel *t)
+{
+	struct dtls_conn *c = t->dtls.state == DTLS_LINK_UP ? t->dtls.conn : NULL;
+
+	if (!c || (!t->dtls_batch && dtls_batch_new(&t->dtls_batch) != 0))
+		return NULL;
+	dtls_conn_set_batch(c, t->dtls_batch, false);
+	dtls_conn_cork(c);
+	return c;
+}
+
+/*
+ * The burst's DTLS datagrams leave in one sendmmsg. If the link replaced
+ * its session meanwhile, the old one flushed when it was retired or freed
+ * (dtls_conn_set_batch), so only a session still in the link is uncorked.
+ */
+static void dtls_uncork(struct tunnel *t, struct dtls_conn *c)
+{
+	if (c && (c == t->dtls.conn || c == t->dtls.old_conn) && dtls_conn_uncork(c) != 0)
+		log_debug("DTLS: a batch of datagrams could not be sent");
+}
+
+/*
  * Packets from tun, one record each, corked: the batch leaves in as few
  * sends as the socket takes (lib/tls keeps records whole and in order).
  */
@@ -222,6 +252,7 @@ static void on_tun(struct event_io *io, unsigned events)
 	struct tunnel *t = container_of(io, struct tunnel, tun_io);
 	struct tls_conn *tls = owner(t)->conn.tls;
 	uint8_t *payload = t->data_out + CSTP_FRAME_HEADER_LEN;
+	struct dtls_conn *corked = dtls_cork(t);
 	int ret = 0;
 
 	(void)events;
@@ -233,6 +264,7 @@ static void on_tun(struct event_io *io, unsigned events)
 		if (ret == VPN_ERR_AGAIN)
 			break;
 		if (ret != 0) {
+			dtls_uncork(t, corked);
 			finish(t, SESSION_PHASE_CLOSING, "the tun device failed");
 			return;
 		}
@@ -246,6 +278,7 @@ static void on_tun(struct event_io *io, unsigned events)
 		if (ret != 0 && ret != VPN_ERR_AGAIN)
 			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
 	}
+	dtls_uncork(t, corked);
 	ret = tls_conn_uncork(tls);
 	if (ret != 0 && ret != VPN_ERR_AGAIN)
 		finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
@@ -334,6 +367,8 @@ static int start(struct session *s)
 	t->last_rx_ms = t->last_tx_ms = event_loop_now(t->loop);
 	if (t->rekey_at_ms)
 		t->rekey_at_ms += t->last_rx_ms;
+	/* read_tls reads until AGAIN, and run() checks what is pending before the loop. */
+	tls_conn_set_read_ahead(s->conn.tls, true);
 	ret = event_io_add(t->loop, &t->tls_io, s->conn.fd, EVENT_READ, on_tls);
 	if (ret == 0)
 		ret = event_io_add(t->loop, &t->tun_io, t->tun_fd, EVENT_READ, on_tun);

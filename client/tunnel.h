@@ -66,6 +66,7 @@ struct tunnel {
 	uint64_t packets_in, packets_out;
 
 	struct dtls_link dtls;       /* the DTLS channel of the current connection */
+	struct dtls_batch *dtls_batch; /* owned: a tun burst leaves in one sendmmsg; NULL: none */
 	unsigned mtu;                /* the adapter's MTU now */
 	bool is_mtu_tls;             /* it is X-CSTP-MTU, the figure for data over TLS */
 };

@@ -191,6 +191,8 @@ int dtls_demux_start(struct worker *w)
 	d->w = w;
 	event_timer_init(&d->log_timer, on_log_timer);
 	w->demux = d;
+	if (dtls_batch_new(&d->batch) != 0)
+		return VPN_ERR_NOMEM;
 	if (w->udp_fd < 0)
 		return 0;
 	rc = event_io_add(w->loop, &d->io, w->udp_fd, EVENT_READ, on_udp);
@@ -206,6 +208,8 @@ void dtls_demux_stop(struct worker *w)
 	w->is_udp_added = false;
 	if (w->demux && w->loop)
 		event_timer_cancel(w->loop, &w->demux->log_timer);
+	if (w->demux)
+		dtls_batch_free(w->demux->batch);
 	free(w->demux);
 	w->demux = NULL;
 }

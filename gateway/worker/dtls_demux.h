@@ -45,6 +45,8 @@ struct dtls_demux {
 	 * every session of the worker reads (dtls_link_io.c). */
 	uint8_t dgrams[DTLS_DEMUX_BATCH][DTLS_DEMUX_DGRAM_CAP];
 	uint8_t record[DTLS_RECORD_MAX];
+	/* Owned: the sessions' recvmmsg/sendmmsg scratch (dtls.h), made at start. */
+	struct dtls_batch *batch;
 };
 
 /* Watches w->udp_fd when there is one. 0, VPN_ERR_NOMEM or an event error. */

@@ -70,6 +70,7 @@ struct dtls_link {
 	bool is_refused;              /* no-udp for this user: no headers went out */
 	bool is_up;                   /* handshake complete */
 	bool is_active;               /* packets to the client go over DTLS */
+	bool is_corked;               /* records held for one sendmmsg at the next flush */
 	uint64_t last_rx_ms;
 	uint64_t rx_bytes, tx_bytes;  /* IP packet bytes over DTLS */
 	uint64_t discarded;           /* records dropped by channels already closed */
@@ -108,8 +109,14 @@ bool dtls_link_has_key(struct worker *w, const uint8_t *key, size_t key_len);
 /* The parent's socket for a first ClientHello (takes fd). */
 void dtls_link_on_socket(struct worker *w, const struct msg_dtls_hello *m, int fd);
 
-/* Sends a packet from the tun over DTLS when that is the active channel: true if taken. */
+/*
+ * Sends a packet from the tun over DTLS when that is the active channel:
+ * true if taken. Records are corked until dtls_link_flush, which the
+ * session's flush (after the tun burst) calls.
+ */
 bool dtls_link_send_packet(struct session *s, struct outq_rec *rec);
+/* Sends what dtls_link_send_packet held back (one sendmmsg). */
+void dtls_link_flush(struct session *s);
 
 /* Fills the DTLS fields of a session listing. */
 void dtls_link_fill_info(const struct session *s, struct msg_session_info *m);

@@ -64,6 +64,7 @@ static void stop_conn(struct dtls_link *l)
 	l->fd = -1;
 	l->is_up = false;
 	l->is_active = false;
+	l->is_corked = false;
 }
 
 void dtls_link_free(struct session *s)
@@ -145,7 +146,8 @@ static void read_records(struct dtls_link *l)
 {
 	uint8_t *rec = l->s->w->demux->record;
 
-	for (int i = 0; i < RX_BURST && l->conn; i++) {
+	/* Past the burst only to drain the batch: it is shared by the worker's sessions. */
+	for (int i = 0; l->conn && (i < RX_BURST || dtls_conn_pending(l->conn)); i++) {
 		size_t n = 0;
 		int rc = dtls_conn_read(l->conn, rec, DTLS_RECORD_MAX, &n);
 
@@ -174,6 +176,8 @@ static void on_established(struct dtls_link *l)
 	l->quiet_logged = 0;
 	/* GnuTLS's 1200 bytes would refuse openconnect's full-size MTU probe. */
 	dtls_conn_set_mtu(l->conn, l->link_mtu - cstp_mtu_udp_ip_overhead(family));
+	/* read_records drains what a batch brought (dtls.h). */
+	dtls_conn_set_batch(l->conn, s->w->demux->batch, true);
 	log_info("%s: DTLS up (%s, %s), data MTU %u", s->label, dtls_mode_name(l->choice.mode),
 		 dtls_conn_description(l->conn), dtls_conn_data_mtu(l->conn));
 	heard(l);
@@ -237,6 +241,11 @@ bool dtls_link_send_packet(struct session *s, struct outq_rec *rec)
 
 	if (!l || !l->is_active || !l->conn)
 		return false;
+	if (!l->is_corked) {
+		l->is_corked = true;
+		dtls_conn_cork(l->conn);
+		worker_flush_later(s->w, s);
+	}
 	/* The frame's one type byte goes just before the packet, in the CSTP header's room. */
 	rec->data[CSTP_FRAME_HEADER_LEN - DTLS_FRAME_HEADER_LEN] = CSTP_TYPE_DATA;
 	rc = dtls_conn_write(l->conn, rec->data + CSTP_FRAME_HEADER_LEN - DTLS_FRAME_HEADER_LEN,
@@ -252,6 +261,17 @@ bool dtls_link_send_packet(struct session *s, struct outq_rec *rec)
 	s->tun.last_tx_ms = worker_now_ms(s->w);
 	outq_rec_put(&s->w->pool, rec);
 	return true;
+}
+
+void dtls_link_flush(struct session *s)
+{
+	struct dtls_link *l = s->dtls;
+
+	if (!l || !l->is_corked)
+		return;
+	l->is_corked = false;
+	if (l->conn && dtls_conn_uncork(l->conn) != 0)
+		fail(l, "write failed");
 }
 
 static struct dtls_link *find(struct worker *w, const uint8_t *key, size_t key_len)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/buf.h"
@@ -218,6 +219,8 @@ void session_io_flush(struct session *s)
 		s->is_pump_pending = false;
 		session_io_pump(s);
 	}
+	/* Packets of the last tun burst leave in one sendmmsg. */
+	dtls_link_flush(s);
 	/* Without TLS (tests, the fuzz target) the caller reads s->out itself and
 	 * a closing session lives until its CLOSING deadline or the caller frees it. */
 	if (!s->tls)

@@ -15,6 +15,7 @@
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/cstp/frame.h"
+#include "lib/tls/tls.h"
 
 /* Frames waiting for a slow client before new packets for it are dropped. */
 #define TX_QUEUE_MAX 512
@@ -337,6 +338,9 @@ int tunnel_start(struct session *s, const struct tunnel_params *p)
 		return rc;
 	session_set_phase(s, SESSION_PHASE_TUNNEL);
 	session_in_shrink(s);
+	/* session_io_pump reads until AGAIN or comes back later: safe to read ahead. */
+	if (s->tls)
+		tls_conn_set_read_ahead(s->tls, true);
 	notify_authd(s, MSG_SESSION_ATTACHED, "tunnel up");
 	arm(s);
 	return 0;

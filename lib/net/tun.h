@@ -10,6 +10,7 @@
  * ("vpns%d"), NULL for the kernel's "tun%d"; the kernel's choice is written
  * to out_name (IFNAMSIZ bytes). The fd is non-blocking and close-on-exec and
  * the device is not persistent: it goes away when the last fd is closed.
+ * Its transmit queue (packets waiting for our reads) is 2048, not 500.
  * 0; VPN_ERR_INVALID (name too long); VPN_ERR_DENIED (no CAP_NET_ADMIN);
  * VPN_ERR_TOO_BIG (out_name too small); VPN_ERR_IO (errno set).
  *

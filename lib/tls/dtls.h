@@ -189,7 +189,7 @@ unsigned dtls_conn_timeout_ms(const struct dtls_conn *c);
  * dropped silently and counted (dtls_conn_discarded).
  */
 int dtls_conn_read(struct dtls_conn *c, void *buf, size_t cap, size_t *out_len);
-/* Records of the last datagram not yet read. */
+/* Records of the last datagram, and datagrams of its batch, not yet read. */
 size_t dtls_conn_pending(const struct dtls_conn *c);
 
 /*
@@ -224,6 +224,38 @@ unsigned dtls_conn_send_drops(const struct dtls_conn *c);
 const char *dtls_conn_error_str(const struct dtls_conn *c);
 /* Sends close_notify (best effort, one datagram). */
 void dtls_conn_bye(struct dtls_conn *c);
+
+/*
+ * Datagram batches below GnuTLS: recvmmsg() and sendmmsg() instead of one
+ * system call per record. A batch is scratch memory for every session of
+ * one event loop (the caller owns it; it must outlive the sessions that use
+ * it). At most one session holds received datagrams in it, and the reader
+ * must drain them (read until VPN_ERR_AGAIN, or while dtls_conn_pending())
+ * before another session reads; sent datagrams of another session leave
+ * first when a session starts to fill it, so order on each socket holds.
+ * Datagrams larger than DTLS_BATCH_SLOT bypass it.
+ */
+#define DTLS_BATCH_MAX 32
+#define DTLS_BATCH_SLOT 2048
+
+struct dtls_batch;
+
+int dtls_batch_new(struct dtls_batch **out);
+void dtls_batch_free(struct dtls_batch *b);
+/*
+ * c sends through b while corked, and with is_rx reads through it once the
+ * handshake is done (only for readers that always drain, see above).
+ * NULL: plain calls.
+ */
+void dtls_conn_set_batch(struct dtls_conn *c, struct dtls_batch *b, bool is_rx);
+/*
+ * Cork: records written until uncork are held in the batch (in order, each
+ * its own datagram) and leave in one sendmmsg(). Uncork: 0, or VPN_ERR_TLS
+ * when the socket failed for good; a full socket buffer drops datagrams
+ * (counted in dtls_conn_send_drops), as with uncorked writes.
+ */
+void dtls_conn_cork(struct dtls_conn *c);
+int dtls_conn_uncork(struct dtls_conn *c);
 
 /* --- The ClientHello parser (dtls_hello.c) ------------------------------- */
 

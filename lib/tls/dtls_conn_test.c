@@ -312,6 +312,134 @@ static void psk_with_exporter(void **state)
 	}
 }
 
+static void open_resumed(struct tls_test_dtls *p, const char *suite)
+{
+	struct dtls_params params;
+	int rc, rs;
+
+	resume_params(&params, find(DTLS_LIST_LEGACY, suite));
+	assert_int_equal(tls_test_dtls_open(p, &params, &params), 0);
+	tls_test_dtls_pump(p, PUMP_MS, &rc, &rs);
+	assert_int_equal(rc, 0);
+	assert_int_equal(rs, 0);
+	/* A 1500-byte link, as the gateway sets it after the handshake. */
+	dtls_conn_set_mtu(p->c, 1472);
+	dtls_conn_set_mtu(p->s, 1472);
+	dtls_params_wipe(&params);
+}
+
+/* DATA record n: type 0x00 and an IPv4-looking packet of a size n picks, filled with n. */
+static size_t data_record(uint8_t *out, unsigned n)
+{
+	size_t len = 1 + 20 + (size_t)n * 97 % 1300;
+
+	memset(out, (int)n, len);
+	out[0] = 0x00;
+	out[1] = 0x45;
+	return len;
+}
+
+/* Reads until AGAIN; every record must be the next one expected, whole. */
+static unsigned drain_records(struct dtls_conn *c, int fd, unsigned next)
+{
+	static uint8_t in[DTLS_RECORD_MAX];
+	uint8_t want[DTLS_BATCH_SLOT];
+	size_t n = 0;
+
+	(void)tls_test_ready(fd, false);
+	while (dtls_conn_read(c, in, sizeof(in), &n) == 0) {
+		size_t len = data_record(want, next);
+
+		assert_int_equal(n, len);
+		assert_memory_equal(in, want, len);
+		next++;
+	}
+	assert_int_equal(dtls_conn_pending(c), 0);
+	return next;
+}
+
+/*
+ * Two sessions share one batch, as a worker's do: each one's corked records
+ * leave in order on its own socket when the other starts to fill the batch
+ * or at uncork, and a server reading through the batch gets them in order,
+ * several per recvmmsg.
+ */
+static void batch_keeps_order_per_session(void **state)
+{
+	struct tls_test_dtls a, b;
+	struct dtls_batch *batch;
+	uint8_t rec[DTLS_BATCH_SLOT];
+	unsigned sent_a = 0, sent_b = 100, got;
+
+	(void)state;
+	open_resumed(&a, "OC-DTLS1_2-AES256-GCM");
+	open_resumed(&b, "AES256-SHA");
+	assert_int_equal(dtls_batch_new(&batch), 0);
+	dtls_conn_set_batch(a.c, batch, false);
+	dtls_conn_set_batch(b.c, batch, false);
+	dtls_conn_set_batch(a.s, batch, true);
+	dtls_conn_set_batch(b.s, batch, true);
+	dtls_conn_cork(a.c);
+	dtls_conn_cork(b.c);
+	for (int i = 0; i < 6; i++, sent_a++)
+		assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, sent_a)), 0);
+	/* still held: nothing on the wire yet */
+	assert_false(tls_test_ready(a.fds[0], false));
+	for (int i = 0; i < 3; i++, sent_b++)
+		assert_int_equal(dtls_conn_write(b.c, rec, data_record(rec, sent_b)), 0);
+	assert_true(tls_test_ready(a.fds[0], false));
+	for (int i = 0; i < 3; i++, sent_a++)
+		assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, sent_a)), 0);
+	assert_int_equal(dtls_conn_uncork(a.c), 0);
+	assert_int_equal(dtls_conn_uncork(b.c), 0);
+	got = drain_records(a.s, a.fds[0], 0);
+	assert_int_equal(got, sent_a);
+	got = drain_records(b.s, b.fds[0], 100);
+	assert_int_equal(got, sent_b);
+	assert_int_equal(dtls_conn_send_drops(a.c) + dtls_conn_send_drops(b.c), 0);
+	/* Uncorked, the batch is not used for sending: straight out. */
+	assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, sent_a++)), 0);
+	assert_int_equal(drain_records(a.s, a.fds[0], got = sent_a - 1), sent_a);
+	tls_test_dtls_close(&a);
+	tls_test_dtls_close(&b);
+	dtls_batch_free(batch);
+}
+
+/*
+ * More corked datagrams (300, about 200 KiB of records, flushed 32 at a
+ * time) than the socket queues: the rest are dropped and counted, never
+ * reordered, and the caller is not told to wait.
+ */
+static void batch_full_socket_drops(void **state)
+{
+	struct tls_test_dtls a;
+	struct dtls_batch *batch;
+	uint8_t rec[DTLS_BATCH_SLOT];
+	static uint8_t in[DTLS_RECORD_MAX];
+	unsigned sent = 0, got = 0;
+	size_t n;
+
+	(void)state;
+	open_resumed(&a, "OC-DTLS1_2-AES256-GCM");
+	assert_int_equal(dtls_batch_new(&batch), 0);
+	dtls_conn_set_batch(a.c, batch, false);
+	dtls_conn_set_batch(a.s, batch, true);
+	dtls_conn_cork(a.c);
+	for (; sent < 300; sent++)
+		assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, sent)), 0);
+	assert_int_equal(dtls_conn_uncork(a.c), 0);
+	(void)tls_test_ready(a.fds[0], false);
+	while (dtls_conn_read(a.s, in, sizeof(in), &n) == 0) {
+		assert_int_equal(n, data_record(rec, got));
+		got++;
+	}
+	if (!(got > 0 && got < sent))
+		fail_msg("got %u of %u, %u drops", got, sent, dtls_conn_send_drops(a.c));
+	assert_int_equal(got + dtls_conn_send_drops(a.c), sent);
+	tls_test_dtls_close(&a);
+	dtls_batch_free(batch);
+}
+
 /* Keys from two different TLS sessions: nothing may come of it. */
 static void psk_wrong_key_fails(void **state)
 {
@@ -359,6 +487,8 @@ int main(void)
 		cmocka_unit_test(bad_params_refused),
 		cmocka_unit_test(psk_with_exporter),
 		cmocka_unit_test(psk_wrong_key_fails),
+		cmocka_unit_test(batch_keeps_order_per_session),
+		cmocka_unit_test(batch_full_socket_drops),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -125,8 +125,19 @@ bool tls_conn_wants_write(const struct tls_conn *c);
  * A renegotiation the peer starts is carried out inside read (and write).
  */
 int tls_conn_read(struct tls_conn *c, void *buf, size_t cap, size_t *out_len);
-/* Plaintext already decrypted and waiting; drain it before sleeping in epoll. */
+/*
+ * Bytes already taken from the socket (plaintext GnuTLS decrypted, or
+ * ciphertext read ahead) and waiting: epoll will not report them, so read
+ * until VPN_ERR_AGAIN or check this before sleeping.
+ */
 size_t tls_conn_pending(const struct tls_conn *c);
+/*
+ * Read-ahead (off by default): one recv() takes up to 32 KiB, however many
+ * records that is, instead of two recv() per record. Only for callers that
+ * read until VPN_ERR_AGAIN or look at tls_conn_pending() before they wait
+ * (the tunnel phases); the buffer exists only while it holds data.
+ */
+void tls_conn_set_read_ahead(struct tls_conn *c, bool is_on);
 
 /*
  * Sends data as exactly one record (len <= 16384). On VPN_ERR_AGAIN the

@@ -118,15 +118,63 @@ static ssize_t on_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovc
 	return n < 0 ? io_failed(c) : n;
 }
 
-static ssize_t on_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
+/* Hands GnuTLS what an earlier recv() brought; the buffer goes once it is empty. */
+static size_t take_ahead(struct tls_conn *c, void *data, size_t len)
 {
-	struct tls_conn *c = ptr;
+	size_t n = c->in_end - c->in_pos;
+
+	if (n > len)
+		n = len;
+	memcpy(data, c->in + c->in_pos, n);
+	c->in_pos += n;
+	if (c->in_pos == c->in_end) {
+		/* Idle sessions hold no read buffer: memory per session stays small. */
+		free(c->in);
+		c->in = NULL;
+		c->in_pos = c->in_end = 0;
+	}
+	return n;
+}
+
+static ssize_t recv_some(struct tls_conn *c, void *data, size_t len)
+{
 	ssize_t n;
 
 	do
 		n = recv(c->fd, data, len, 0);
 	while (n < 0 && errno == EINTR);
-	return n < 0 ? io_failed(c) : n;
+	return n;
+}
+
+/*
+ * GnuTLS asks for a record's 5-byte header, then for its body: two recv()
+ * per record. Reading ahead, one recv() brings as many records as the
+ * socket holds, and later pulls are served from memory.
+ */
+static ssize_t on_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+	struct tls_conn *c = ptr;
+	ssize_t n;
+
+	if (c->in_pos < c->in_end)
+		return (ssize_t)take_ahead(c, data, len);
+	if (!c->is_read_ahead || len >= TLS_READ_AHEAD) {
+		n = recv_some(c, data, len);
+		return n < 0 ? io_failed(c) : n;
+	}
+	if (c->in == NULL && (c->in = malloc(TLS_READ_AHEAD)) == NULL) {
+		n = recv_some(c, data, len);
+		return n < 0 ? io_failed(c) : n;
+	}
+	n = recv_some(c, c->in, TLS_READ_AHEAD);
+	if (n <= 0) {
+		free(c->in);
+		c->in = NULL;
+		return n < 0 ? io_failed(c) : 0;
+	}
+	c->in_pos = 0;
+	c->in_end = (size_t)n;
+	return (ssize_t)take_ahead(c, data, len);
 }
 
 static int on_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
@@ -135,6 +183,8 @@ static int on_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 	int timeout = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms;
 
+	if (c->in_pos < c->in_end)
+		return 1;
 	return poll(&p, 1, timeout);
 }
 
@@ -158,6 +208,7 @@ void tls_conn_free(struct tls_conn *c)
 	gnutls_free(c->description);
 	free(c->ident_error);
 	free(c->out);
+	free(c->in);
 	free(c);
 }
 
@@ -293,7 +344,12 @@ int tls_conn_read(struct tls_conn *c, void *buf, size_t cap, size_t *out_len)
 
 size_t tls_conn_pending(const struct tls_conn *c)
 {
-	return gnutls_record_check_pending(c->session);
+	return gnutls_record_check_pending(c->session) + (c->in_end - c->in_pos);
+}
+
+void tls_conn_set_read_ahead(struct tls_conn *c, bool is_on)
+{
+	c->is_read_ahead = is_on;
 }
 
 int tls_conn_write(struct tls_conn *c, const void *data, size_t len)

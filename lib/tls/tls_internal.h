@@ -5,7 +5,7 @@
  *
  * Ownership: a context owns its credentials, priority cache and (server)
  * key; a connection borrows its context, which must outlive it, and owns its
- * session, its cork buffer and its cipher description string.
+ * session, its cork and read-ahead buffers and its cipher description string.
  */
 #ifndef TLS_TLS_INTERNAL_H
 #define TLS_TLS_INTERNAL_H
@@ -60,6 +60,8 @@ struct tls_client_ctx {
 
 /* Ciphertext held back while corked, flushed by uncork; bounded. */
 #define TLS_CORK_MAX (256 * 1024)
+/* Ciphertext one recv() may bring ahead of what GnuTLS asked for. */
+#define TLS_READ_AHEAD (32 * 1024)
 
 struct tls_conn {
 	gnutls_session_t session;
@@ -77,6 +79,10 @@ struct tls_conn {
 	size_t out_cap;
 	size_t out_pos;
 	size_t out_end;
+	bool is_read_ahead;        /* tls_conn_set_read_ahead() */
+	uint8_t *in;               /* read-ahead ciphertext: [in_pos, in_end); freed when empty */
+	size_t in_pos;
+	size_t in_end;
 	const char *ident_sent;    /* client: borrowed from the context's identity */
 	char *ident_error;         /* client: owned, why no identity was chosen */
 };
@@ -127,7 +133,7 @@ struct dtls_suite {
 /*
  * Ownership: a DTLS session owns its GnuTLS session and credentials, the
  * copy of the first datagram until it is read, its copy of the PSK (wiped)
- * and its description; it borrows fd and the static suite.
+ * and its description; it borrows fd, the static suite and its batch.
  */
 struct dtls_conn {
 	gnutls_session_t session;
@@ -145,6 +151,10 @@ struct dtls_conn {
 	int last_errno;            /* errno of the last failed send/recv */
 	unsigned send_drops;
 	char *description;         /* gnutls_session_get_desc(), owned */
+	struct dtls_batch *batch;  /* borrowed: dtls_conn_set_batch(); NULL: plain recv/send */
+	bool is_batch_rx;          /* reads go through batch too */
+	bool is_corked;
+	bool has_send_failed;      /* a corked datagram met a hard socket error */
 };
 
 /* dtls_setup.c: mode-specific half of a new session (priorities, keys). */

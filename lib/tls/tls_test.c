@@ -241,7 +241,7 @@ static void drain_in_order(struct tls_conn *c, size_t *received)
 }
 
 /* Corking more than the cork buffer holds, over a full socket: AGAIN, then order kept. */
-static void cork_overflow_keeps_order(void **state)
+static void cork_overflow_run(bool is_read_ahead)
 {
 	enum { RECORDS = 40 }; /* 640 KiB: past the 256 KiB buffer and the socket's */
 	static uint8_t rec[TLS_RECORD_MAX];
@@ -249,8 +249,9 @@ static void cork_overflow_keeps_order(void **state)
 	int agains = 0, ret;
 	struct tls_pair p;
 
-	(void)state;
 	open_pair(&p, NULL, NULL, GATEWAY_NAME);
+	/* 16 KiB records against 32 KiB reads: most records straddle two reads. */
+	tls_conn_set_read_ahead(p.c, is_read_ahead);
 	tls_conn_cork(p.s);
 	for (int i = 0; i < 1000 && sent < RECORDS; i++) {
 		memset(rec, (int)sent, sizeof(rec));
@@ -272,6 +273,62 @@ static void cork_overflow_keeps_order(void **state)
 		drain_in_order(p.c, &received);
 	assert_int_equal(received, RECORDS);
 	assert_true(agains > 0);
+	tls_test_pair_close(&p);
+}
+
+static void cork_overflow_keeps_order(void **state)
+{
+	(void)state;
+	cork_overflow_run(false);
+	cork_overflow_run(true);
+}
+
+/*
+ * Read-ahead: a burst of CSTP frames (the DPD request openconnect sends,
+ * PROTOCOL.md §7.1, and data frames of every size up to a full packet)
+ * leaves corked in one send and is taken by one recv(); every read still
+ * gives exactly one record, in order, and what waits is reported pending.
+ */
+static void read_ahead_keeps_records(void **state)
+{
+	static const uint8_t dpd_req[] = { 0x53, 0x54, 0x46, 0x01, 0x00, 0x00, 0x03, 0x00 };
+	enum { FRAMES = 24 };
+	static uint8_t frame[1500], buf[TLS_RECORD_MAX];
+	struct tls_pair p;
+	size_t len;
+
+	(void)state;
+	open_pair(&p, NULL, NULL, GATEWAY_NAME);
+	tls_conn_set_read_ahead(p.c, true);
+	tls_conn_cork(p.s);
+	for (size_t i = 0; i < FRAMES; i++) {
+		size_t n = i == 0 ? sizeof(dpd_req) : 8 + i * 61;
+
+		memset(frame, (int)i, n);
+		if (i == 0)
+			memcpy(frame, dpd_req, n);
+		assert_int_equal(tls_conn_write(p.s, frame, n), 0);
+	}
+	assert_int_equal(tls_conn_uncork(p.s), 0);
+	assert_true(tls_test_ready(p.fds[1], false));
+	for (size_t i = 0; i < FRAMES; i++) {
+		read_one(p.c, buf, sizeof(buf), &len);
+		if (i == 0) {
+			assert_int_equal(len, sizeof(dpd_req));
+			assert_memory_equal(buf, dpd_req, len);
+			/* 17 KiB of records came in that one recv(): none left in the socket */
+			assert_true(tls_conn_pending(p.c) > 0);
+			assert_false(tls_test_ready(p.fds[1], false));
+			continue;
+		}
+		assert_int_equal(len, 8 + i * 61);
+		assert_int_equal(buf[0], (uint8_t)i);
+		assert_int_equal(buf[len - 1], (uint8_t)i);
+	}
+	assert_int_equal(tls_conn_pending(p.c), 0);
+	assert_int_equal(tls_conn_read(p.c, buf, sizeof(buf), &len), VPN_ERR_AGAIN);
+	tls_conn_bye(p.s);
+	assert_int_equal(tls_conn_read(p.c, buf, sizeof(buf), &len), VPN_ERR_CLOSED);
 	tls_test_pair_close(&p);
 }
 
@@ -462,6 +519,7 @@ int main(void)
 		cmocka_unit_test(ecdsa_key_signs),
 		cmocka_unit_test(reads_keep_record_boundaries),
 		cmocka_unit_test(cork_overflow_keeps_order),
+		cmocka_unit_test(read_ahead_keeps_records),
 		cmocka_unit_test(export_psk_matches),
 		cmocka_unit_test(peer_trust),
 		cmocka_unit_test(client_hello_sni),
