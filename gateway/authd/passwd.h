@@ -52,9 +52,9 @@ int authd_passwd_lookup(int fd, const char *user, struct authd_passwd_entry *out
 bool authd_passwd_has_group(const struct authd_passwd_entry *e, const char *group);
 
 /*
- * Checks password against a crypt(3) hash (libxcrypt) and a comparison
- * that does not stop at the first difference. A locked or empty hash never
- * matches. Work is done even for a NULL hash (unknown user) so that the
+ * Checks password against a crypt(3) hash (SHA-crypt through lib/tls, every
+ * other method through libxcrypt) and a comparison that does not stop at
+ * the first difference. A locked or empty hash never matches. Work is done even for a NULL hash (unknown user) so that the
  * answer takes about as long either way.
  */
 bool authd_passwd_verify(const char *hash, const char *password);

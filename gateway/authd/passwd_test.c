@@ -136,6 +136,39 @@ static void verifies_crypt_hashes(void **state)
 	assert_false(authd_passwd_verify("*", "*"));
 }
 
+/*
+ * Hashes written by libxcrypt 4.4.33 (Debian 12's crypt_rn) for other
+ * methods and forms: "$6$", "$5$rounds=N$" take the GnuTLS path; MD5-crypt,
+ * yescrypt and a "$5$" salt with '=' (which that path refuses) fall back
+ * to libxcrypt, and must verify all the same.
+ */
+static void verifies_every_method(void **state)
+{
+	static const char sha512[] = "$6$Wm3kP0sQz8Lr.tYe$Draf21ZZU6lc1LPX7VJ2ypqwdlpjge.mDo/qq89/"
+				     "qMCHm2qqof3YFJWNqpzUNYGKOYt53115dM8dYfNc/kYBs1";
+	static const char rounds[] = "$5$rounds=1000$abcdefgh$"
+				     "4wI9.clRVJ.W5nMV2NMAb.lSgYHghdC8AK6fw4X8aX1";
+	static const char md5[] = "$1$abcdefgh$vhxKZ/s1ygZHyCEDPyqtQ/";
+	static const char yescrypt[] = "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$"
+				       "PmNgGTLMFjJn.URBv11CpTEm5RwlKtPjRtztKe6.b33";
+	static const char odd_salt[] = "$5$a=b$kwlu/Bj4SDOyE0MuallDZJWYkitP4KwQyxkr36aZIy4";
+
+	(void)state;
+	assert_true(authd_passwd_verify(sha512, "hunter2"));
+	assert_false(authd_passwd_verify(sha512, "hunter3"));
+	assert_true(authd_passwd_verify(rounds, "s3cret pass"));
+	assert_false(authd_passwd_verify(rounds, "s3cret pas"));
+	assert_true(authd_passwd_verify(md5, "hunter2"));
+	assert_false(authd_passwd_verify(md5, "hunter"));
+	assert_true(authd_passwd_verify(yescrypt, "hunter2"));
+	assert_false(authd_passwd_verify(yescrypt, "Hunter2"));
+	assert_true(authd_passwd_verify(odd_salt, "hunter2"));
+	assert_false(authd_passwd_verify(odd_salt, "hunter22"));
+	/* a stored hash with junk after it matches nothing, whichever path */
+	assert_false(authd_passwd_verify(HASH_ALICE "x", "correct-horse"));
+	assert_false(authd_passwd_verify(HASH_ALICE "$", "correct-horse"));
+}
+
 static int file_with(const char *text)
 {
 	int fd = memfd_create("passwd", 0);
@@ -176,6 +209,7 @@ int main(void)
 		cmocka_unit_test(final_line_needs_no_newline),
 		cmocka_unit_test(rejects_oversized),
 		cmocka_unit_test(verifies_crypt_hashes),
+		cmocka_unit_test(verifies_every_method),
 		cmocka_unit_test(looks_up_in_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

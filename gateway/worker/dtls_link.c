@@ -102,6 +102,7 @@ int dtls_link_offer(struct session *s, const struct cstp_request *req)
 		return 0;
 	}
 	event_timer_init(&l->timer, NULL);
+	event_timer_init(&l->nudge, NULL);
 	event_timer_init(&l->cand.timer, NULL);
 	l->cand.l = l;
 	l->cand.fd = -1;

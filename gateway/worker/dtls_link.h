@@ -67,6 +67,8 @@ struct dtls_link {
 	struct event_io io;
 	bool is_io_added;
 	struct event_timer timer;     /* handshake retransmissions, then the quiet check */
+	struct event_timer nudge;     /* keepalives just after the handshake (dtls_link_io.c) */
+	unsigned nudges_sent;
 	bool is_refused;              /* no-udp for this user: no headers went out */
 	bool is_up;                   /* handshake complete */
 	bool is_active;               /* packets to the client go over DTLS */

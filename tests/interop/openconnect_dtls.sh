@@ -78,6 +78,9 @@ one_mode() {
 	client_wait_log 0 'Established DTLS connection' 15 || fail "mode $n: no DTLS"
 	assert_grep "$clog" "Established DTLS connection \\(using GnuTLS\\)\\. Ciphersuite $want" \
 		"openconnect log (mode $n)"
+	# keepalives right after the handshake wake openconnect's main loop
+	# (else it may wait up to a second before it configures the tun)
+	client_wait_log 0 'Got DTLS Keepalive' 5 || fail "mode $n: no keepalive after the handshake"
 	wait_until 10 _channel_is DTLS || fail "mode $n: sslgatectl does not show DTLS"
 	rx0=$(field 'DTLS RX') tx0=$(field 'DTLS TX')
 	transfer "$n"
