@@ -18,6 +18,7 @@
 static int parse_plain_options(struct conf_loader *l, const char *opts)
 {
 	char *copy = strdup(opts), *save = NULL;
+	bool has_file = false;
 	int r = 0;
 
 	if (!copy) {
@@ -27,7 +28,8 @@ static int parse_plain_options(struct conf_loader *l, const char *opts)
 	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		while (*o == ' ')
 			o++;
-		if (strncmp(o, "passwd=", 7) == 0) {
+		if (strncmp(o, "passwd=", 7) == 0 && o[7] != '\0') {
+			has_file = true;
 			r |= conf_set_string(l, &l->cfg->passwd_file, o + 7);
 		} else if (strncmp(o, "otp=", 4) == 0) {
 			conf_error(l, "auth: one-time passwords (otp=) are not implemented; "
@@ -38,6 +40,11 @@ static int parse_plain_options(struct conf_loader *l, const char *opts)
 		}
 	}
 	free(copy);
+	/* said here, on its line, rather than as a file-wide complaint later */
+	if (!has_file && r == 0) {
+		conf_error(l, "auth = \"plain[...]\" needs passwd=FILE (the password file)");
+		r = -1;
+	}
 	return r;
 }
 

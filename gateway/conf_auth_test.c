@@ -131,6 +131,10 @@ static void refusals(void **state)
 		  "t.conf:7: auth method 'radius' is not supported" },
 		{ "auth = \"plain[passwd=/x]\"\nca-cert = /ca.pem\ncrl = /c\nca-cert = /ca.pem\n", NULL },
 		{ "auth = \"plain[passwd=/x]\"\ncrl = /crl.pem\n", "crl needs ca-cert" },
+		{ "ca-cert = /ca.pem\nauth = \"plain[foo=bar]\"\n",
+		  "t.conf:6: auth = \"plain[...]\" needs passwd=FILE" },
+		{ "ca-cert = /ca.pem\nauth = \"plain[passwd=]\"\n",
+		  "t.conf:6: auth = \"plain[...]\" needs passwd=FILE" },
 	};
 	struct gw_config *cfg;
 
@@ -154,12 +158,28 @@ static void refusals(void **state)
 	write_file("groups/engineering", "auth = \"certificate\"\n");
 }
 
+/* auth = "certificate" everywhere: no password file is needed or named. */
+static void certificate_only(void **state)
+{
+	struct gw_config *cfg;
+
+	(void)state;
+	write_file("groups/sales", "auth = \"certificate\"\n");
+	assert_int_equal(load(&cfg, "auth = \"certificate\"\nca-cert = /ca.pem\n"), 0);
+	assert_int_equal(gw_config_auth(cfg, "", NULL), GW_AUTH_CERT);
+	assert_null(cfg->passwd_file);
+	assert_null(strstr(logged, "passwd"));
+	gw_config_free(cfg);
+	write_file("groups/sales", "auth = \"certificate+plain\"\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(methods_by_group),
 		cmocka_unit_test(main_file_lines),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(certificate_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -119,7 +119,8 @@ static void new_passwd_fd(struct authd *a, const struct msg_status *m, int fd)
 	} else {
 		if (fd >= 0)
 			close(fd);
-		log_err("the parent could not open %s", a->cfg->passwd_file);
+		if (a->cfg->passwd_file)
+			log_err("the parent could not open %s", a->cfg->passwd_file);
 	}
 	authd_run_parked(a);
 }
@@ -289,7 +290,9 @@ int authd_main(struct gw_config *cfg, int parent_fd, int passwd_fd)
 		fstat(passwd_fd, &a->passwd_st);
 	r = start(a, parent_fd);
 	if (r == 0) {
-		log_info("running, password file %s", cfg->passwd_file);
+		log_info("running, %s%s", cfg->passwd_file ? "password file " :
+			 "no password file (certificate logins only)",
+			 cfg->passwd_file ? cfg->passwd_file : "");
 		r = event_loop_run(a->loop);
 	}
 	for (unsigned i = 0; i < AUTHD_WORKERS_MAX; i++)

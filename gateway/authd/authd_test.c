@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,8 @@ static void recv_msg(int fd, void *out, size_t size, uint16_t type, int *out_fd)
 		close(got_fd);
 }
 
-static void start_authd(struct env *e, const char *extra)
+/* has_plain: the config names the password file (else it is certificate-only). */
+static void spawn_authd(struct env *e, const char *extra, bool has_plain)
 {
 	int ps[2], ws[2], fd;
 	char text[512];
@@ -93,11 +95,12 @@ static void start_authd(struct env *e, const char *extra)
 		close(ps[0]);
 		close(ws[0]);
 		close(ws[1]);
-		snprintf(text, sizeof(text), "auth = \"plain[passwd=%s]\"\n"
-			 "ipv4-network = 198.19.10.0/24\n%s", e->passwd, extra);
+		snprintf(text, sizeof(text), "%s%s%s"
+			 "ipv4-network = 198.19.10.0/24\n%s", has_plain ? "auth = \"plain[passwd=" : "",
+			 has_plain ? e->passwd : "", has_plain ? "]\"\n" : "", extra);
 		if (gw_config_load_text(&cfg, text, strlen(text), "authd-test.conf") < 0)
 			_exit(3);
-		fd = open(e->passwd, O_RDONLY | O_CLOEXEC);
+		fd = has_plain ? open(e->passwd, O_RDONLY | O_CLOEXEC) : -1;
 		_exit(authd_main(cfg, ps[1], fd) == 0 ? 0 : 1);
 	}
 	close(ps[1]);
@@ -108,6 +111,11 @@ static void start_authd(struct env *e, const char *extra)
 	assert_int_equal(msg_send(e->parent, &attach, sizeof(attach), ws[1]), 0);
 	close(ws[1]);
 	e->req = 1;
+}
+
+static void start_authd(struct env *e, const char *extra)
+{
+	spawn_authd(e, extra, true);
 }
 
 static void stop_authd(struct env *e)
@@ -261,6 +269,32 @@ static void certificate_as_alternative(void **state)
 	stop_authd(&e);
 }
 
+/*
+ * auth = "certificate" alone: no password file exists, so a password login is
+ * refused at once instead of waiting for the parent to reopen a file it has
+ * no name for.
+ */
+static void certificate_only(void **state)
+{
+	struct env e;
+	struct msg_auth_result r;
+	struct pollfd p;
+
+	(void)state;
+	spawn_authd(&e, "auth = \"certificate\"\nca-cert = /dev/null\n", false);
+	r = cert_login(&e, "dave", "", "", NULL);
+	assert_int_equal(r.status, MSG_AUTH_OK);
+	assert_string_equal(r.user, "dave");
+	r = login(&e, "alice", "", "correct-horse");
+	assert_int_equal(r.status, MSG_AUTH_BAD_CREDENTIALS);
+	r = cert_login(&e, "dave", "", "", "a password nobody asked for");
+	assert_int_equal(r.status, MSG_AUTH_BAD_CREDENTIALS);
+	/* nothing was asked of the parent */
+	p = (struct pollfd){ .fd = e.parent, .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 100), 0);
+	stop_authd(&e);
+}
+
 static void cookies_and_session_end(void **state)
 {
 	struct env e;
@@ -378,6 +412,7 @@ int main(void)
 		cmocka_unit_test(logins_and_groups),
 		cmocka_unit_test(certificate_and_password),
 		cmocka_unit_test(certificate_as_alternative),
+		cmocka_unit_test(certificate_only),
 		cmocka_unit_test(cookies_and_session_end),
 		cmocka_unit_test(bans_and_unban),
 		cmocka_unit_test(password_file_replaced),

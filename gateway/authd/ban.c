@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/base/err.h"
+#include "lib/net/addr.h"
 
 int authd_bans_init(struct authd_bans *b, size_t cap)
 {
@@ -30,10 +31,26 @@ static bool same_addr(const struct net_addr *a, const struct net_addr *b)
 	return a->family == b->family && memcmp(a->bytes, b->bytes, n) == 0;
 }
 
+/*
+ * The address an entry is kept under. An IPv4 client that reached a
+ * dual-stack socket as ::ffff:a.b.c.d is the IPv4 client a.b.c.d, so the
+ * ban list shows and unbans it by that address whichever form arrives.
+ */
+static void key_of(const struct net_addr *addr, struct net_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = addr->family;
+	memcpy(out->bytes, addr->bytes, addr->family == AF_INET ? 4 : 16);
+	net_addr_unmap_v4(out);
+}
+
 static struct authd_ban_entry *find(struct authd_bans *b, const struct net_addr *addr)
 {
+	struct net_addr key;
+
+	key_of(addr, &key);
 	for (size_t i = 0; i < b->count; i++)
-		if (same_addr(&b->entries[i].addr, addr))
+		if (same_addr(&b->entries[i].addr, &key))
 			return &b->entries[i];
 	return NULL;
 }
@@ -71,8 +88,7 @@ static struct authd_ban_entry *get(struct authd_bans *b, const struct net_addr *
 		drop(b, victim(b));
 	e = &b->entries[b->count++];
 	memset(e, 0, sizeof(*e));
-	e->addr.family = addr->family;
-	memcpy(e->addr.bytes, addr->bytes, addr->family == AF_INET ? 4 : 16);
+	key_of(addr, &e->addr);
 	return e;
 }
 

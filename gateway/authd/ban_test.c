@@ -42,6 +42,34 @@ static void bans_at_max_score(void **state)
 	authd_bans_cleanup(&b);
 }
 
+/*
+ * An IPv4 client on a dual-stack listener arrives as ::ffff:198.18.1.2; the
+ * ban list keeps it as 198.18.1.2, which sslgatectl shows and unbans.
+ */
+static void v4_mapped_is_ipv4(void **state)
+{
+	static const char *mapped_text = "::ffff:198.18.1.2";
+	struct authd_bans b;
+	struct net_addr mapped, a = v4(2);
+	char text[64];
+
+	(void)state;
+	assert_int_equal(net_addr_parse(&mapped, mapped_text, strlen(mapped_text)), 0);
+	assert_int_equal(mapped.family, AF_INET6);
+	assert_int_equal(authd_bans_init(&b, 16), 0);
+	for (int i = 0; i < 7; i++)
+		authd_bans_add(&b, &ocserv_like, &mapped, 10, 100);
+	assert_true(authd_bans_add(&b, &ocserv_like, &a, 10, 100)); /* the same source */
+	assert_int_equal(b.count, 1);
+	assert_int_equal(b.entries[0].addr.family, AF_INET);
+	net_addr_format(&b.entries[0].addr, text, sizeof(text));
+	assert_string_equal(text, "198.18.1.2");
+	assert_true(authd_bans_is_banned(&b, &ocserv_like, &mapped, 101));
+	assert_true(authd_bans_remove(&b, &a));
+	assert_false(authd_bans_is_banned(&b, &ocserv_like, &mapped, 101));
+	authd_bans_cleanup(&b);
+}
+
 static void score_forgotten_after_reset_time(void **state)
 {
 	struct authd_bans b;
@@ -148,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bans_at_max_score),
 		cmocka_unit_test(score_forgotten_after_reset_time),
+		cmocka_unit_test(v4_mapped_is_ipv4),
 		cmocka_unit_test(zero_max_score_never_bans),
 		cmocka_unit_test(delay_doubles_and_resets),
 		cmocka_unit_test(unban_one_and_all),

@@ -216,8 +216,28 @@ out:
 		authd_passwd_entry_wipe(&e);
 }
 
+/*
+ * No auth = "plain[passwd=...]": there is nothing to check a password
+ * against, and asking the parent for a file it has no name for would only
+ * park the login.
+ */
+static bool refuse_without_passwd_file(struct authd *a, unsigned worker,
+				       const struct msg_auth_password *m)
+{
+	if (a->cfg->passwd_file)
+		return false;
+	log_refusal(m, "password logins are not configured (no auth = \"plain[passwd=FILE]\"); "
+		    "this gateway takes certificates only");
+	answer_auth(a, worker, m->h.req_id, MSG_AUTH_BAD_CREDENTIALS, 0, NULL);
+	return true;
+}
+
 void authd_on_password(struct authd *a, unsigned worker, struct msg_auth_password *m)
 {
+	if (refuse_without_passwd_file(a, worker, m)) {
+		buf_wipe(m->password, sizeof(m->password));
+		return;
+	}
 	if (!is_passwd_current(a)) {
 		if (!park(a, worker, m)) {
 			log_err("password file unavailable; login of '%s' fails", m->user);
@@ -249,11 +269,11 @@ void authd_on_cert(struct authd *a, unsigned worker, struct msg_auth_cert *m)
 	copy_str(pw.password, sizeof(pw.password), m->password);
 	copy_str(pw.user_agent, sizeof(pw.user_agent), m->user_agent);
 	log_info("certificate login: user '%s' from certificate %s", m->user, m->subject);
-	if (cert.has_password && !is_passwd_current(a)) {
+	if (!cert.has_password || is_passwd_current(a)) {
+		login(a, worker, &pw, &cert);
+	} else if (!refuse_without_passwd_file(a, worker, &pw)) {
 		log_err("password file unavailable; login of '%s' fails", m->user);
 		answer_auth(a, worker, m->h.req_id, MSG_AUTH_INTERNAL, 0, NULL);
-	} else {
-		login(a, worker, &pw, &cert);
 	}
 	buf_wipe(&pw, sizeof(pw));
 	buf_wipe(m->password, sizeof(m->password));

@@ -104,10 +104,13 @@ int parent_start_authd(struct parent *p)
 	if (pair(sv) < 0)
 		return VPN_ERR_IO;
 	c.sock = sv[1];
-	c.passwd_fd = open(p->cfg->passwd_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (c.passwd_fd < 0)
-		log_err("password file %s: %s (every login will fail)", p->cfg->passwd_file,
-			strerror(errno));
+	/* a certificate-only gateway has no password file to open */
+	c.passwd_fd = -1;
+	if (p->cfg->passwd_file)
+		c.passwd_fd = open(p->cfg->passwd_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (p->cfg->passwd_file && c.passwd_fd < 0)
+		log_err("password file %s: %s (every password login will fail)",
+			p->cfg->passwd_file, strerror(errno));
 	keep[0] = c.sock;
 	keep[1] = c.passwd_fd;
 	r = proc_fork(&p->authd.pid, keep, 2, run_authd, &c);
@@ -129,11 +132,14 @@ int parent_start_authd(struct parent *p)
 int parent_send_passwd(struct parent *p, uint32_t req_id)
 {
 	struct msg_status m;
-	int fd = open(p->cfg->passwd_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = -1;
 
+	/* without a file authd still gets its answer, so no login stays parked */
+	if (p->cfg->passwd_file)
+		fd = open(p->cfg->passwd_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	msg_init(&m.h, MSG_PASSWD_FD, sizeof(m), req_id);
-	m.status = fd >= 0 ? 0 : VPN_ERR_IO;
-	if (fd < 0)
+	m.status = fd >= 0 ? 0 : p->cfg->passwd_file ? VPN_ERR_IO : VPN_ERR_NOT_FOUND;
+	if (p->cfg->passwd_file && fd < 0)
 		log_err("password file %s: %s", p->cfg->passwd_file, strerror(errno));
 	chan_send(&p->authd.chan, &m, sizeof(m), fd);
 	if (fd >= 0)
@@ -392,13 +398,18 @@ void parent_respawn_due(struct parent *p)
 	}
 }
 
+/*
+ * authd last: a worker's SIGTERM is then pending before authd can exit, so
+ * by the time the worker sees authd's socket close it knows the gateway is
+ * stopping and does not report authd as lost.
+ */
 void parent_signal_children(struct parent *p, int sig)
 {
-	if (p->authd.is_used)
-		kill(p->authd.pid, sig);
 	for (int i = 0; i < PARENT_PROCS_MAX; i++)
 		if (p->workers[i].is_used)
 			kill(p->workers[i].pid, sig);
+	if (p->authd.is_used)
+		kill(p->authd.pid, sig);
 }
 
 bool parent_has_children(const struct parent *p)

@@ -14,6 +14,7 @@
 #include "gateway/worker/session.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/log.h"
+#include "lib/net/addr.h"
 
 /* One log line per interval and cap at most, however hard the flood. */
 #define SHED_LOG_MS 1000
@@ -28,23 +29,26 @@ static bool is_in_progress(unsigned phase)
 
 /*
  * One host may use any address of its /64 (privacy addresses), so IPv6 is
- * counted per /64. IPv4 reaches a dual-stack socket as ::ffff:a.b.c.d: it
- * is counted as the IPv4 address, or every IPv4 client would share a /64.
+ * counted per /64. An IPv4 client is counted by its IPv4 address: the
+ * worker already unmaps ::ffff:a.b.c.d when it accepts, and the same
+ * unmapping here keeps any other caller from putting every IPv4 client in
+ * one /64.
  * false: no source to count (a test's session without an address).
  */
-static bool source_key(const struct net_addr *a, uint8_t *out_family, uint64_t *out_prefix)
+static bool source_key(const struct net_addr *addr, uint8_t *out_family, uint64_t *out_prefix)
 {
-	static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	struct net_addr a = *addr;
 
+	net_addr_unmap_v4(&a);
 	*out_prefix = 0;
-	if (a->family == AF_INET || (a->family == AF_INET6 && !memcmp(a->bytes, v4_mapped, 12))) {
+	if (a.family == AF_INET) {
 		*out_family = 4;
-		memcpy(out_prefix, a->family == AF_INET ? a->bytes : a->bytes + 12, 4);
+		memcpy(out_prefix, a.bytes, 4);
 		return true;
 	}
-	if (a->family == AF_INET6) {
+	if (a.family == AF_INET6) {
 		*out_family = 6;
-		memcpy(out_prefix, a->bytes, 8);
+		memcpy(out_prefix, a.bytes, 8);
 		return true;
 	}
 	return false;

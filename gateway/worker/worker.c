@@ -28,6 +28,7 @@
 #include "gateway/worker/worker_term.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
+#include "lib/net/addr.h"
 
 /* Connections accepted per wake-up, so a flood cannot starve the tunnels. */
 #define ACCEPT_BURST 32
@@ -216,6 +217,7 @@ static void peer_of(int fd, struct net_addr *out, uint16_t *out_port)
 		out->family = AF_INET6;
 		memcpy(out->bytes, &sin6->sin6_addr, 16);
 		*out_port = ntohs(sin6->sin6_port);
+		net_addr_unmap_v4(out);
 	}
 }
 

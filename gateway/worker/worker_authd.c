@@ -18,8 +18,9 @@ void worker_authd_lost(struct worker *w)
 {
 	size_t tunnels = 0, ended = 0;
 
-	/* The gateway is stopping: authd got its SIGTERM with ours. */
-	if (worker_term_check())
+	/* The gateway is stopping (authd got its SIGTERM just after ours), or
+	 * this worker already is: nothing was lost that matters. */
+	if (worker_term_check() || w->is_stopping)
 		return;
 	for (struct session *s = w->sessions; s; s = s->next) {
 		if (s->phase == SESSION_PHASE_TUNNEL) {

@@ -183,3 +183,14 @@ bool net_prefix_contains(const struct net_prefix *p, const struct net_addr *a)
 	net_prefix_normalize(&host);
 	return net_addr_equal(&net.addr, &host.addr);
 }
+
+void net_addr_unmap_v4(struct net_addr *a)
+{
+	static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (a->family != AF_INET6 || memcmp(a->bytes, v4_mapped, sizeof(v4_mapped)) != 0)
+		return;
+	a->family = AF_INET;
+	memmove(a->bytes, a->bytes + sizeof(v4_mapped), 4);
+	memset(a->bytes + 4, 0, sizeof(a->bytes) - 4);
+}

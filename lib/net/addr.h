@@ -28,6 +28,12 @@ int net_addr_parse(struct net_addr *out, const char *s, size_t len);
 /* Writes the textual form; out needs 46 bytes. */
 void net_addr_format(const struct net_addr *a, char *out, size_t out_len);
 bool net_addr_equal(const struct net_addr *a, const struct net_addr *b);
+/*
+ * An IPv4 peer of a dual-stack socket (::ffff:a.b.c.d) becomes the IPv4
+ * address a.b.c.d (the rest of bytes zeroed); any other address is left as
+ * it is. Logs, bans and per-source counts then name one client one way.
+ */
+void net_addr_unmap_v4(struct net_addr *a);
 
 /*
  * Parses "addr", "addr/len" or (IPv4) "addr/dotted-mask". A bare address

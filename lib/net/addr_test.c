@@ -201,6 +201,16 @@ static void addr_equal_format_and_size(void **state)
 	assert_string_equal(small, "198.19.");
 	assert_int_equal(net_addr_parse(&b, "::ffff:198.19.10.50", 19), 0);
 	assert_false(net_addr_equal(&a, &b));
+	net_addr_unmap_v4(&b);
+	assert_true(net_addr_equal(&a, &b));
+	assert_int_equal(b.family, AF_INET);
+	/* ::ffff:0:0/96 only: a native IPv6 address and IPv4 stay as they are */
+	assert_int_equal(net_addr_parse(&b, "::fffe:198.19.10.50", 19), 0);
+	net_addr_unmap_v4(&b);
+	assert_int_equal(b.family, AF_INET6);
+	net_addr_unmap_v4(&a);
+	net_addr_format(&a, out, sizeof(out));
+	assert_string_equal(out, "198.19.10.50");
 	assert_int_equal(net_addr_parse(&b, "198.19\0.10.50", 13), VPN_ERR_INVALID);
 }
 

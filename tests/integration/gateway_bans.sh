@@ -5,7 +5,9 @@
 # 20 and 10 points per wrong password (ban-points-wrong-password), two wrong
 # passwords from Debian's openconnect ban 198.18.1.2, after which even the
 # right password is refused. sslgatectl shows the ban with occtl's fields
-# and counts it in status; unban lets the same user in again at once.
+# and counts it in status; unban lets the same user in again at once. The
+# gateway listens dual-stack, yet the client is named 198.18.1.2 throughout
+# (logs, ban list, unban), never ::ffff:198.18.1.2.
 
 set -u
 : "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -50,6 +52,10 @@ netns_up
 # shellcheck disable=SC2119 # the default PKI_DIR
 pki_make
 ocserv_write_conf
+# no listen-host: the dual-stack listener, where IPv4 clients arrive as
+# ::ffff:198.18.1.2 and must still be logged, listed and banned as 198.18.1.2
+sed -i '/^listen-host *=/d' "$GW_CONF"
+refute_grep "$GW_CONF" "^listen-host" "gateway config"
 gateway_start
 GWLOG=$(log_of gateway)
 watch_log "$GWLOG" gateway
@@ -83,11 +89,16 @@ assert_eq 1 "$?" "exit status of unban for an address not banned"
 assert_grep "$OUT" "could not unban IP '198.18.1.99'"
 ctl unban ip "$ADDR_CLI" || fail "unban"
 assert_grep "$OUT" "IP '$ADDR_CLI' was unbanned"
+refute_grep "$GWLOG" "::ffff:" "gateway log (IPv4 clients by their IPv4 address)"
 ctl --json show ip bans || fail "show ip bans after unban"
 check_json "j == []"
 client_start 0
 wait_tunnel 0 20 || fail "no tunnel after the unban"
 client_stop 0
+ctl --json show ip ban points || fail "show ip ban points at the end"
+refute_grep "$OUT" "::ffff:" "sslgatectl output"
+assert_grep "$GWLOG" "login: user 'alice' group '[a-z]+' from $ADDR_CLI, session"
+refute_grep "$GWLOG" "::ffff:" "gateway log (IPv4 clients by their IPv4 address)"
 
 gateway_stop
 netns_down

@@ -132,7 +132,11 @@ ctl --json status || fail "status at the end"
 check_json "j['Active sessions'] == 0 and j['Address leases'] == 0"
 assert_grep "$(log_of gateway)" "disconnected by the administrator"
 
+# --- an orderly stop: nothing in the log reads like a fault -----------------------------------
 gateway_stop
+assert_grep "$(log_of gateway)" "stopping \(SIGTERM\)" "gateway log (the stop)"
+refute_grep "$(log_of gateway)" "authd closed its socket" "gateway log (a normal stop)"
+refute_grep "$(log_of gateway)" "^(error|warning):|\((null)\)" "gateway log (a normal stop)"
 netns_down
 leftovers=$(netns_leftovers) || fail "left behind: $leftovers"
 log "sslgatectl listed, showed and disconnected sessions with occtl's words and fields"

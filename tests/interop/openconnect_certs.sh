@@ -9,6 +9,8 @@
 # reconnects without the certificate. Without a
 # certificate, with one from a CA the gateway does not trust, and with a
 # revoked one, openconnect is refused and prints why, and the gateway logs it.
+# Then the gateway restarts certificate-only (no plain auth, no password
+# file): alice still gets her tunnel and nothing in the log names a file.
 
 set -u
 : "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -89,6 +91,19 @@ refused 4 "revoked" "Certificate refused: the certificate is revoked" \
 	"CN=mallory.*the certificate is revoked"
 
 gateway_stop
+
+# --- a certificate-only gateway: no password file anywhere -------------------------------
+sed -i 's/^auth = "plain\[.*\]"$/auth = "certificate"/' "$GW_CONF"
+sed -i 's/^auth = "certificate+plain"$/auth = "certificate"/' "$GW_DIR/config-per-group/sales"
+refute_grep "$GW_CONF" "passwd" "the certificate-only config"
+gateway_start
+GLOG=$(log_of gateway)
+CLIENT_PASS='' CLIENT_CERT=$PKI_DIR/alice.pem CLIENT_KEY=$PKI_DIR/alice-key.pem client_start 0
+wait_tunnel 0 20 || fail "alice on a certificate-only gateway: no tunnel"
+client_stop 0
+gateway_stop
+refute_grep "$GLOG" "\(null\)|could not open|^error:" "the certificate-only gateway's log"
+assert_grep "$GLOG" "no password file \(certificate logins only\)"
 netns_down
 leftovers=$(netns_leftovers) || fail "left behind: $leftovers"
 log "certificate logins (alone and with a password) work; missing, foreign and revoked certificates are refused"
