@@ -390,7 +390,7 @@ int dtls_conn_read(struct dtls_conn *c, void *buf, size_t cap, size_t *out_len)
 	*out_len = 0;
 	if (!c->is_handshake_done || cap < DTLS_RECORD_MAX)
 		return VPN_ERR_INVALID;
-	for (int i = 0; i < DTLS_WARNINGS_MAX; i++) {
+	for (int i = 0; i < DTLS_WARNINGS_MAX + DTLS_BATCH_MAX; i++) {
 		n = gnutls_record_recv(c->session, buf, cap);
 		if (n > 0) {
 			*out_len = (size_t)n;
@@ -398,6 +398,11 @@ int dtls_conn_read(struct dtls_conn *c, void *buf, size_t cap, size_t *out_len)
 		}
 		if (n == 0)
 			return VPN_ERR_CLOSED;
+		/* A record GnuTLS dropped (replayed, forged) reads as AGAIN; the
+		 * datagrams after it in the batch are not the socket's any more,
+		 * so epoll would never report them: go on to the next one. */
+		if (n == GNUTLS_E_AGAIN && has_batched(c))
+			continue;
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED ||
 		    gnutls_error_is_fatal((int)n))
 			break;

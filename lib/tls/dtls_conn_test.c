@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/base/err.h"
 #include "lib/tls/dtls.h"
@@ -406,6 +407,35 @@ static void batch_keeps_order_per_session(void **state)
 }
 
 /*
+ * Replayed datagrams in the middle of a batch: GnuTLS drops each, and the
+ * record after them must still come out of the same read, not wait in the
+ * batch for the next datagram to wake the reader (epoll cannot report it).
+ */
+static void batch_skips_replays(void **state)
+{
+	struct tls_test_dtls a;
+	struct dtls_batch *batch;
+	uint8_t rec[DTLS_BATCH_SLOT], wire[DTLS_BATCH_SLOT + 64];
+	ssize_t wire_len;
+
+	(void)state;
+	open_resumed(&a, "OC-DTLS1_2-AES256-GCM");
+	assert_int_equal(dtls_batch_new(&batch), 0);
+	dtls_conn_set_batch(a.s, batch, true);
+	assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, 0)), 0);
+	(void)tls_test_ready(a.fds[0], false);
+	wire_len = recv(a.fds[0], wire, sizeof(wire), MSG_PEEK);
+	assert_true(wire_len > 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(send(a.fds[1], wire, (size_t)wire_len, 0), wire_len);
+	assert_int_equal(dtls_conn_write(a.c, rec, data_record(rec, 1)), 0);
+	assert_int_equal(drain_records(a.s, a.fds[0], 0), 2);
+	assert_int_equal(dtls_conn_discarded(a.s), 3);
+	tls_test_dtls_close(&a);
+	dtls_batch_free(batch);
+}
+
+/*
  * More corked datagrams (300, about 200 KiB of records, flushed 32 at a
  * time) than the socket queues: the rest are dropped and counted, never
  * reordered, and the caller is not told to wait.
@@ -488,6 +518,7 @@ int main(void)
 		cmocka_unit_test(psk_with_exporter),
 		cmocka_unit_test(psk_wrong_key_fails),
 		cmocka_unit_test(batch_keeps_order_per_session),
+		cmocka_unit_test(batch_skips_replays),
 		cmocka_unit_test(batch_full_socket_drops),
 	};
 
