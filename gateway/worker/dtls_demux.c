@@ -14,6 +14,7 @@
 #include "gateway/worker/ipc.h"
 #include "gateway/worker/worker_internal.h"
 #include "lib/base/log.h"
+#include "lib/net/addr.h"
 #include "lib/tls/dtls.h"
 
 /* recvmmsg calls per wake-up. */
@@ -118,31 +119,6 @@ out:
 	maybe_log(d);
 }
 
-static void sockaddr_to(const struct sockaddr_storage *ss, struct net_addr *out,
-			uint16_t *out_port)
-{
-	memset(out, 0, sizeof(*out));
-	*out_port = 0;
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		out->family = AF_INET;
-		memcpy(out->bytes, &sin->sin_addr, 4);
-		*out_port = ntohs(sin->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		*out_port = ntohs(sin6->sin6_port);
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-			out->family = AF_INET;
-			memcpy(out->bytes, &sin6->sin6_addr.s6_addr[12], 4);
-		} else {
-			out->family = AF_INET6;
-			memcpy(out->bytes, &sin6->sin6_addr, 16);
-		}
-	}
-}
-
 static void on_udp(struct event_io *io, unsigned events)
 {
 	struct dtls_demux *d = container_of(io, struct dtls_demux, io);
@@ -173,7 +149,7 @@ static void on_udp(struct event_io *io, unsigned events)
 
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
 				len = DTLS_DEMUX_DGRAM_CAP;
-			sockaddr_to(&from[i], &remote, &port);
+			net_addr_from_sockaddr(&from[i], &remote, &port);
 			dtls_demux_on_datagram(d->w, d->dgrams[i], len, &remote, port);
 		}
 		if (n < DTLS_DEMUX_BATCH)

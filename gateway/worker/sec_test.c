@@ -204,20 +204,20 @@ static void source_table_churn(void **state)
 	char text[32];
 
 	(void)state;
-	assert_int_equal(t->w.shed.sources_max, 256);
+	assert_int_equal(t->w.shed.table.max, 256);
 	for (int i = 0; i < 250; i++) {
 		snprintf(text, sizeof(text), "198.18.%d.%d", 3 + i / 100, i % 100);
 		assert_false(refused(t, text));
 		s[i] = session_from(t, text);
 	}
-	assert_int_equal(t->w.shed.sources_used, 251);
+	assert_int_equal(t->w.shed.table.used, 251);
 	for (int i = 249; i >= 0; i -= 3)
 		session_close(s[i], "test");
 	for (int i = 0; i < 250; i++) {
 		snprintf(text, sizeof(text), "198.18.%d.%d", 3 + i / 100, i % 100);
 		assert_int_equal(refused(t, text), (249 - i) % 3 != 0);
 	}
-	assert_int_equal(t->w.shed.sources_used, 251 - 84);
+	assert_int_equal(t->w.shed.table.used, 251 - 84);
 	assert_int_equal(t->w.shed.by_source.total, 250 - 84);
 	env_free(t);
 }
@@ -228,8 +228,8 @@ static void full_source_table(void **state)
 	struct testenv *t = env_with("max-handshakes = 0\nmax-handshakes-per-ip = 4\n");
 
 	(void)state;
-	assert_int_equal(t->w.shed.sources_max, 8192);
-	t->w.shed.sources_max = 2; /* 8192 sessions would be a slow test */
+	assert_int_equal(t->w.shed.table.max, 8192);
+	t->w.shed.table.max = 2; /* 8192 sessions would be a slow test */
 	session_from(t, "198.18.1.3");
 	assert_true(refused(t, "198.18.1.4"));
 	assert_false(refused(t, "198.18.1.2"));
@@ -246,7 +246,7 @@ static void default_caps(void **state)
 	(void)state;
 	assert_int_equal(t->w.shed.cap, 256);
 	assert_int_equal(t->w.shed.cap_per_source, 32);
-	assert_int_equal(t->w.shed.sources_max, 256);
+	assert_int_equal(t->w.shed.table.max, 256);
 	env_free(t);
 }
 
@@ -255,7 +255,7 @@ static void no_per_source_cap_when_zero(void **state)
 	struct testenv *t = env_with("max-handshakes-per-ip = 0\n");
 
 	(void)state;
-	assert_null(t->w.shed.sources);
+	assert_null(t->w.shed.table.slots);
 	for (int i = 0; i < 20; i++)
 		session_from(t, "198.18.1.2");
 	assert_false(refused(t, "198.18.1.2"));

@@ -24,19 +24,11 @@
 #include <stdint.h>
 
 #include "lib/event/loop.h"
+#include "gateway/worker/shed_table.h"
 #include "lib/net/addr.h"
 
 struct worker;
 struct session;
-
-/* One source (IPv4 address or IPv6 /64) with connections in progress. */
-struct shed_source {
-	uint64_t prefix;       /* the address, or the /64, in network order */
-	uint8_t family;        /* 4 or 6; 0 = an empty slot */
-	uint32_t in_progress;
-	uint32_t shed_epoch;   /* the log interval shed_recent counts for */
-	uint32_t shed_recent;
-};
 
 /* What one cap shed since the last log line. */
 struct shed_count {
@@ -50,14 +42,9 @@ struct shed {
 	unsigned in_progress;        /* sessions in TLS, AUTH or CONNECT */
 	struct shed_count by_cap;    /* refused for max-handshakes (or a full table) */
 	struct shed_count by_source; /* refused for max-handshakes-per-ip */
-	/* Open addressing with linear probing; NULL when cap_per_source is 0.
-	 * At most sources_max entries (the cap, or GW_SESSIONS_LIMIT without
-	 * one) in twice as many slots; keyed hash against chosen collisions. */
-	struct shed_source *sources; /* owned */
-	uint32_t sources_mask;       /* slots - 1 */
-	uint32_t sources_used;
-	uint32_t sources_max;
-	uint64_t hash_key[2];
+	/* Per source (shed_table.h); empty when cap_per_source is 0. At most
+	 * the cap's entries, or GW_SESSIONS_LIMIT without one. */
+	struct shed_table table;
 	uint32_t epoch;              /* log intervals so far */
 	uint32_t sources_shed;       /* distinct sources refused in this interval */
 	struct shed_source worst;    /* a copy of the one refused most in it */

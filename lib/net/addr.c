@@ -194,3 +194,24 @@ void net_addr_unmap_v4(struct net_addr *a)
 	memmove(a->bytes, a->bytes + sizeof(v4_mapped), 4);
 	memset(a->bytes + 4, 0, sizeof(a->bytes) - 4);
 }
+
+void net_addr_from_sockaddr(const struct sockaddr_storage *ss, struct net_addr *out,
+			    uint16_t *out_port)
+{
+	memset(out, 0, sizeof(*out));
+	*out_port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		out->family = AF_INET;
+		memcpy(out->bytes, &sin->sin_addr, 4);
+		*out_port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		out->family = AF_INET6;
+		memcpy(out->bytes, &sin6->sin6_addr, 16);
+		*out_port = ntohs(sin6->sin6_port);
+		net_addr_unmap_v4(out);
+	}
+}

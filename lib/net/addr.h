@@ -34,6 +34,13 @@ bool net_addr_equal(const struct net_addr *a, const struct net_addr *b);
  * it is. Logs, bans and per-source counts then name one client one way.
  */
 void net_addr_unmap_v4(struct net_addr *a);
+/*
+ * The address and port of a socket address from accept, recvfrom or
+ * getpeername, IPv4-mapped ones unmapped as above. Any other family gives
+ * a zeroed address (family 0) and port 0.
+ */
+void net_addr_from_sockaddr(const struct sockaddr_storage *ss, struct net_addr *out,
+			    uint16_t *out_port);
 
 /*
  * Parses "addr", "addr/len" or (IPv4) "addr/dotted-mask". A bare address

@@ -214,6 +214,45 @@ static void addr_equal_format_and_size(void **state)
 	assert_int_equal(net_addr_parse(&b, "198.19\0.10.50", 13), VPN_ERR_INVALID);
 }
 
+/* Socket addresses as the kernel fills them: a dual-stack peer is named by its IPv4 address. */
+static void from_sockaddr(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct net_addr a, want;
+	uint16_t port;
+
+	(void)state;
+	memset(&ss, 0, sizeof(ss));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(443);
+	inet_pton(AF_INET, "198.18.1.2", &sin->sin_addr);
+	net_addr_from_sockaddr(&ss, &a, &port);
+	assert_int_equal(net_addr_parse(&want, "198.18.1.2", 10), 0);
+	assert_true(net_addr_equal(&a, &want));
+	assert_int_equal(port, 443);
+
+	memset(&ss, 0, sizeof(ss));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(50123);
+	inet_pton(AF_INET6, "::ffff:198.18.1.2", &sin6->sin6_addr);
+	net_addr_from_sockaddr(&ss, &a, &port);
+	assert_int_equal(a.family, AF_INET);
+	assert_true(net_addr_equal(&a, &want));
+	assert_int_equal(port, 50123);
+
+	inet_pton(AF_INET6, "2001:db8::7", &sin6->sin6_addr);
+	net_addr_from_sockaddr(&ss, &a, &port);
+	assert_int_equal(net_addr_parse(&want, "2001:db8::7", 11), 0);
+	assert_true(net_addr_equal(&a, &want));
+
+	ss.ss_family = AF_UNIX;
+	net_addr_from_sockaddr(&ss, &a, &port);
+	assert_int_equal(a.family, 0);
+	assert_int_equal(port, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +261,7 @@ int main(void)
 		cmocka_unit_test(mask_format),
 		cmocka_unit_test(normalize_and_contains),
 		cmocka_unit_test(addr_equal_format_and_size),
+		cmocka_unit_test(from_sockaddr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
