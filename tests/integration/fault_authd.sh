@@ -7,20 +7,11 @@
 # new login and a CONNECT with its cookie work against the new authd, and
 # the tunnel's old cookie is refused (what a restart costs, by design).
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 GW_EXTRA_CONF="workers = 2"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 PROBE=$SSLGATE_BUILD/tests/tools/sg-probe
-require_cmd ip iptables ping certtool ocpasswd /usr/sbin/openconnect "$PROBE"
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+require_cmd "$PROBE"
 
 # authd_pid: the last "authd started (pid N)" of the gateway log
 authd_pid() { sed -n 's/.*authd started (pid \([0-9]*\)).*/\1/p' "$GW_LOG" | tail -n 1; }

@@ -18,21 +18,12 @@
 # "Vanish" is a drop rule in the client's namespace for that one connection,
 # so no FIN or RST tells the gateway anything.
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1 GW_DPD=2
 GW_EXTRA_CONF="auth-timeout = 4
 cookie-timeout = 5"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 PROBE=$SSLGATE_BUILD/tests/tools/sg-probe
-require_cmd ip iptables ping ss openssl certtool ocpasswd /usr/sbin/openconnect "$PROBE"
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+require_cmd openssl "$PROBE"
 
 client_port() {
 	in_ns "$NS_CLI" ss -Htnp state established "( dport = :$GW_PORT )" |

@@ -10,20 +10,10 @@
 # does (exit 1 for disconnect, 2 for show).
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping ss certtool ocpasswd python3 /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
+require_cmd python3
 [ -x "$GATEWAY_CTL_BIN" ] || skip "sslgatectl not built"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 OUT=$SG_SCRATCH/ctl.out
 watch_log "$OUT" "sslgatectl output"

@@ -13,19 +13,10 @@
 # carrying her pings, since only a completed handshake (the PSK proves the
 # sender) may replace it. A failure is a gap; SG_SEC_LENIENT=1 only logs it.
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=1 GW_CERT_AUTH=0
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 PROBE=$SSLGATE_BUILD/tests/tools/sg-probe
-require_cmd ip iptables ping certtool ocpasswd /usr/sbin/openconnect "$PROBE"
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+require_cmd "$PROBE"
 
 netns_up
 # shellcheck disable=SC2119 # the default PKI_DIR

@@ -10,22 +10,12 @@
 #   - the flood gone, a new login works again (the cap is released)
 #   - a second login of alice is refused (max-same-clients)
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 # one source floods: the per-source cap is off here (sec_flood_source.sh tests it)
 GW_EXTRA_CONF="workers = 1
 max-handshakes = 20
 max-handshakes-per-ip = 0"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping certtool ocpasswd /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 
 FLOOD=60 CAP=20
 # login USER PASS GROUP: openconnect --authenticate; prints the webvpn cookie

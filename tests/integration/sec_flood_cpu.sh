@@ -13,24 +13,15 @@
 # It prints the ping RTT median and p99 idle and under the flood; timing is
 # reported, never asserted (the machine may be busy).
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 : "${LOAD_BIN:=$SSLGATE_BUILD/bench/sslgate-load}"
 : "${FLOOD_S:=10}" "${FLOOD_PAR:=48}" "${PINGS:=300}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 # one source floods on purpose here: its per-source cap is sec_flood_source's business
 GW_EXTRA_CONF="workers = 1
 max-handshakes-per-ip = 0"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping jq certtool ocpasswd /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
+require_cmd jq
 [ -x "$LOAD_BIN" ] || skip "load generator not built ($LOAD_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 # rtt FILE: "median p99" of the ping replies in FILE (ms)
 rtt() {

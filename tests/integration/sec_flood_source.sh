@@ -10,21 +10,12 @@
 #     in, gets a tunnel and passes traffic;
 #   - the flood gone, ADDR_FLOOD may connect again (the count is released).
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 GW_EXTRA_CONF="workers = 1
 max-handshakes = 100
 max-handshakes-per-ip = 10"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping certtool ocpasswd /usr/sbin/openconnect "$SG_PYTHON"
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
+require_cmd "$SG_PYTHON"
 
 FLOOD=30 CAP=10 ADDR_FLOOD=198.18.1.3
 _in_test_range "$ADDR_FLOOD" || fail "ADDR_FLOOD outside 198.18.0.0/15"

@@ -18,20 +18,10 @@
 
 # shellcheck disable=SC2317 # helpers run through wait_until
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=1 GW_CERT_AUTH=0 GW_DPD=5
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping ss certtool ocpasswd python3 /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
+require_cmd python3
 [ -x "$GATEWAY_CTL_BIN" ] || skip "sslgatectl not built"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 OUT=$SG_SCRATCH/ctl.out
 XFER=$SG_SCRATCH/xfer.bin

@@ -9,18 +9,8 @@
 # prints, and the gateway logs it.
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping ss certtool ocpasswd /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 
 # in_sales ID: the session got the sales profile: a host route to the lan
 # host only, which answers; another lan address is not routed.
