@@ -12,22 +12,8 @@
 # --background returns once the tunnel is up, leaving a --pid-file.
 
 set -u
-# SSLGATE_GATEWAY_BIN runs the same checks against another gateway (tests/integration/client_sslgated.sh).
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
-. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl sha256sum "$GATEWAY_BIN" ocpasswd occtl
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-
-# The client's preferences directory goes to the scratch directory, not root's home.
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping sha256sum occtl
 
 PAYLOAD=$SG_SCRATCH/payload
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -14,19 +14,8 @@
 # (tests/integration/sslgate_sslgated_dtls.sh).
 
 set -u
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
-. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl sha256sum "$GATEWAY_BIN" ocpasswd
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping sha256sum
 
 PAYLOAD=$SG_SCRATCH/payload
 PAYLOAD_BYTES=1048576

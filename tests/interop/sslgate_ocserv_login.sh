@@ -13,19 +13,7 @@
 #    --non-inter forbids asking for, end with a message that says so.
 
 set -u
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
-. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ss python3 certtool openssl "$GATEWAY_BIN" ocpasswd
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
 
 # run NAME STDIN-TEXT ARGS...
 run() {

@@ -11,19 +11,8 @@
 #    stored copy is left as it was.
 
 set -u
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
-. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl sha1sum "$GATEWAY_BIN" ocpasswd
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping sha1sum
 STORED=$HOME/.config/sslgate/profiles/gw.sslgate.test_443/profile.xml
 CLIENT_SCRIPT=$SG_LIB/vpnc-script-noroute.sh
 export CLIENT_SCRIPT

@@ -11,20 +11,9 @@
 #    directory, and the next, non-interactive, connection warns and goes on.
 
 set -u
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
-. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl "$GATEWAY_BIN" ocpasswd
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping
 
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
 PINS=$HOME/.config/sslgate/servers/gw.sslgate.test_443
 
 # run NAME STDIN-TEXT ARGS...: sslgate in the client namespace with the
