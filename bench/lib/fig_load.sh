@@ -38,12 +38,13 @@ _load_missing() {
 # handshake and the whole aggregate-auth exchange to the session cookie,
 # for BENCH_LOGIN_T seconds; and the gateway's CPU per login.
 fig_logins() {
-	local scope=gateway:$1 why gw t0 t1 n
+	local scope=gateway:$1 why gw t0 t1 n nproc
 	if why=$(_load_missing); then
 		na "$scope" logins_per_s 1/s "$why"
 		return
 	fi
 	gw=$(gateway_pid)
+	nproc=$(tree_pids "$gw" | wc -l)
 	t0=$(tree_cpu_ticks "$gw")
 	_load_spawn load-logins --logins --duration "$BENCH_LOGIN_T" --parallel "$BENCH_LOGIN_PAR"
 	if ! wait_exit load-logins $((BENCH_LOGIN_T + 30)); then
@@ -51,6 +52,8 @@ fig_logins() {
 		na "$scope" logins_per_s 1/s "load generator did not finish"
 		return
 	fi
+	# ocserv's per-connection workers outlive the client by a moment
+	tree_settle "$gw" "$nproc" 5
 	t1=$(tree_cpu_ticks "$gw")
 	n=$(_load_result load-logins "done" logins)
 	if [ -z "$n" ] || [ "$n" = 0 ]; then

@@ -21,16 +21,20 @@ tree_pids() {
 
 # cpu_ticks PID...: clock ticks used by the processes, their own (utime,
 # stime) and that of children they have already reaped (cutime, cstime), so
-# a worker that exits during a measurement still counts. Fields are read
-# after the ")" that closes the command name, which may hold blanks.
+# a worker that exits during a measurement still counts (ocserv forks one
+# per connection). Fields are read after the ")" that closes the command
+# name, which may hold blanks. A process may be gone by the time its file is
+# read (listed, then exited and reaped): cat skips it, where awk given the
+# files itself (mawk, Debian's) stops at the first missing one and prints
+# nothing at all; that was the "0.00 ms per login" of ocserv in quiet runs.
 cpu_ticks() {
 	local files=() pid
 	for pid in "$@"; do
 		files+=("/proc/$pid/stat")
 	done
 	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
-	awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }' \
-		"${files[@]}" 2>/dev/null
+	cat "${files[@]}" 2>/dev/null |
+		awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }'
 }
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -40,6 +44,16 @@ tree_cpu_ticks() {
 	local pids
 	mapfile -t pids < <(tree_pids "$1")
 	cpu_ticks "${pids[@]}"
+}
+
+# tree_settle PID N SECONDS: waits (at most SECONDS) until the tree under
+# PID is down to N processes, so that children still exiting after a
+# measurement have been reaped into their parent's cutime when it is read.
+tree_settle() {
+	local end=$((SECONDS + $3))
+	while [ "$(tree_pids "$1" | wc -l)" -gt "$2" ] && [ $SECONDS -lt $end ]; do
+		sleep 0.1
+	done
 }
 
 # tree_mem_kib PID: "RSS PSS NPROC" (KiB) of the tree under PID, from

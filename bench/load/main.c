@@ -154,7 +154,9 @@ static int signal_fd(void)
 
 static int run(struct options *o, int sig_fd)
 {
-	struct tls_client_config tc = { .hostname = o->ctx.auth.host };
+	/* a pin is all the trust there is: no system store to load and search */
+	struct tls_client_config tc = { .hostname = o->ctx.auth.host,
+					.is_pinned = o->ctx.pin != NULL };
 	int ret;
 
 	ret = event_loop_new(&o->ctx.loop);
@@ -163,6 +165,7 @@ static int run(struct options *o, int sig_fd)
 	if (ret == 0)
 		ret = load_driver_run(&o->ctx, &o->cfg, sig_fd, stdout);
 	tls_client_ctx_free(o->ctx.tls);
+	free(o->ctx.pinned_der);
 	event_loop_free(o->ctx.loop);
 	return ret;
 }

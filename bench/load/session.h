@@ -52,6 +52,8 @@ struct load_ctx {
 	struct sockaddr_in server;
 	struct load_auth_cfg auth;
 	const char *pin;            /* "pin-sha256:..." the gateway must show; NULL: any */
+	uint8_t *pinned_der;        /* owned: the certificate whose key last matched pin */
+	size_t pinned_der_len;
 	bool is_login_only;         /* close once logged in, no CONNECT */
 	bool is_dtls;               /* offer DTLS in CONNECT (PSK-NEGOTIATE) */
 	struct dtls_offer offer;    /* what CONNECT offers when is_dtls */

@@ -335,6 +335,53 @@ static void cookies_and_session_end(void **state)
 	stop_authd(&e);
 }
 
+static void attach(struct env *e, const uint8_t *session_id)
+{
+	struct msg_session_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	msg_init(&ev.h, MSG_SESSION_ATTACHED, sizeof(ev), 0);
+	memcpy(ev.session_id, session_id, sizeof(ev.session_id));
+	ev.ipv4.family = AF_UNSPEC;
+	ev.ipv6.family = AF_UNSPEC;
+	assert_int_equal(msg_send(e->worker, &ev, sizeof(ev), -1), 0);
+}
+
+/*
+ * max-clients = 2: a full table gives up the oldest cookie that never
+ * carried a tunnel, and only such a cookie; the parent hears of it.
+ */
+static void full_table_gives_up_unused_cookies(void **state)
+{
+	struct env e;
+	struct msg_auth_result r1, r2, r3, r4;
+	struct msg_session_event ev;
+
+	(void)state;
+	start_authd(&e, "max-clients = 2\n");
+	r1 = login(&e, "alice", "", "correct-horse");
+	assert_int_equal(r1.status, MSG_AUTH_OK);
+	attach(&e, r1.session_id);
+	r2 = login(&e, "alice", "", "correct-horse"); /* never used */
+	assert_int_equal(r2.status, MSG_AUTH_OK);
+	r3 = login(&e, "alice", "", "correct-horse");
+	assert_int_equal(r3.status, MSG_AUTH_OK);
+	recv_msg(e.parent, &ev, sizeof(ev), MSG_SESSION_EXPIRED, NULL);
+	assert_memory_equal(ev.session_id, r2.session_id, MSG_SESSION_ID_LEN);
+	assert_int_equal(check_cookie(&e, r2.cookie).status, MSG_AUTH_BAD_CREDENTIALS);
+	assert_int_equal(check_cookie(&e, r1.cookie).status, MSG_AUTH_OK);
+	/* both have had a tunnel now (r3's came and went): no room at all */
+	attach(&e, r3.session_id);
+	memset(&ev, 0, sizeof(ev));
+	msg_init(&ev.h, MSG_SESSION_DETACHED, sizeof(ev), 0);
+	memcpy(ev.session_id, r3.session_id, sizeof(ev.session_id));
+	assert_int_equal(msg_send(e.worker, &ev, sizeof(ev), -1), 0);
+	r4 = login(&e, "alice", "", "correct-horse");
+	assert_int_equal(r4.status, MSG_AUTH_TOO_MANY);
+	assert_int_equal(check_cookie(&e, r3.cookie).status, MSG_AUTH_OK);
+	stop_authd(&e);
+}
+
 static void bans_and_unban(void **state)
 {
 	struct env e;
@@ -414,6 +461,7 @@ int main(void)
 		cmocka_unit_test(certificate_as_alternative),
 		cmocka_unit_test(certificate_only),
 		cmocka_unit_test(cookies_and_session_end),
+		cmocka_unit_test(full_table_gives_up_unused_cookies),
 		cmocka_unit_test(bans_and_unban),
 		cmocka_unit_test(password_file_replaced),
 		cmocka_unit_test(malformed_messages_are_dropped),

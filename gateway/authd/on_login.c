@@ -106,15 +106,39 @@ static bool is_method_enough(const struct gw_config *cfg, const char *group,
 	return (have & need) == need || (have & alt) != 0;
 }
 
+/*
+ * A full table (max-clients, or its own bound) gives up its oldest cookies
+ * that never carried a tunnel. Without this, cookies nobody uses (scripts
+ * that only log in, clients that give up between login and CONNECT) fill
+ * it for cookie-timeout and shut every user out: 8192 logins in 300 s is 27
+ * a second. Sessions that have, or had, a tunnel are never given up.
+ */
+static bool make_room(struct authd *a)
+{
+	size_t limit = a->cfg->max_clients ? a->cfg->max_clients : a->sessions.cap;
+
+	if (limit > a->sessions.cap)
+		limit = a->sessions.cap;
+	while (a->sessions.count >= limit) {
+		struct authd_session *s = authd_sessions_oldest_unused(&a->sessions);
+
+		if (!s)
+			return false;
+		authd_session_gone(a, s, "no room: the oldest cookie never used gives way");
+		authd_sessions_remove(&a->sessions, s);
+	}
+	return true;
+}
+
 static uint32_t check_limits(struct authd *a, const char *user, const char *group)
 {
 	struct gw_net_settings net;
 
 	gw_config_settings(a->cfg, user, group, &net);
-	if (a->cfg->max_clients && a->sessions.count >= a->cfg->max_clients)
-		return MSG_AUTH_TOO_MANY;
 	if (net.max_same_clients && authd_sessions_count_user(&a->sessions, user) >=
 	    net.max_same_clients)
+		return MSG_AUTH_TOO_MANY;
+	if (!make_room(a))
 		return MSG_AUTH_TOO_MANY;
 	return MSG_AUTH_OK;
 }

@@ -104,6 +104,7 @@ int authd_sessions_create(struct authd_sessions *t, const struct authd_login *lo
 	s->expires_s = login->now_s + login->cookie_timeout_s;
 	s->hard_expires_s = login->session_timeout_s ? login->now_s + login->session_timeout_s : 0;
 	s->worker = -1;
+	s->login_s = login->now_s;
 	t->items[t->count++] = s;
 	*out = s;
 	return 0;
@@ -151,10 +152,24 @@ size_t authd_sessions_count_user(const struct authd_sessions *t, const char *use
 	return n;
 }
 
+struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t)
+{
+	struct authd_session *oldest = NULL;
+
+	for (size_t i = 0; i < t->count; i++) {
+		struct authd_session *s = t->items[i];
+
+		if (!s->has_had_tunnel && (!oldest || s->login_s < oldest->login_s))
+			oldest = s;
+	}
+	return oldest;
+}
+
 void authd_session_attach(struct authd_session *s, int worker,
 			  const struct net_addr *ipv4, const struct net_addr *ipv6)
 {
 	s->worker = worker;
+	s->has_had_tunnel = true;
 	s->expires_s = 0;
 	if (ipv4->family == AF_INET)
 		s->ipv4 = *ipv4;

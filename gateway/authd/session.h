@@ -33,6 +33,8 @@ struct authd_session {
 	uint64_t hard_expires_s;     /* login + session-timeout; 0 = none */
 	unsigned cookie_timeout_s;   /* the group's, fixed at login */
 	int worker;                  /* worker holding the tunnel, -1 when none */
+	uint64_t login_s;            /* when the login minted it */
+	bool has_had_tunnel;         /* the cookie was used for a tunnel at least once */
 };
 
 struct authd_sessions {
@@ -70,6 +72,12 @@ struct authd_session *authd_sessions_by_cookie(struct authd_sessions *t,
 struct authd_session *authd_sessions_by_id(struct authd_sessions *t,
 					   const uint8_t id[MSG_SESSION_ID_LEN]);
 size_t authd_sessions_count_user(const struct authd_sessions *t, const char *user);
+/*
+ * The record minted longest ago whose cookie never carried a tunnel (it
+ * holds no address and no tunnel; its client logs in again if it ever
+ * comes), or NULL when every record has had one.
+ */
+struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t);
 
 /* A tunnel is up on worker: no idle expiry until it detaches. */
 void authd_session_attach(struct authd_session *s, int worker,

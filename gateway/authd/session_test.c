@@ -136,6 +136,31 @@ static void expire_reports_each(void **state)
 	authd_sessions_cleanup(&t);
 }
 
+static void oldest_unused_skips_tunnels(void **state)
+{
+	struct authd_sessions t;
+	struct authd_session *a, *b, *c;
+	struct authd_login l1 = login("alice", 5), l2 = login("bob", 7), l3 = login("carol", 6);
+	struct net_addr none = { .family = AF_UNSPEC };
+
+	(void)state;
+	assert_int_equal(authd_sessions_init(&t, 3), 0);
+	assert_null(authd_sessions_oldest_unused(&t));
+	assert_int_equal(authd_sessions_create(&t, &l1, &a), 0);
+	assert_int_equal(authd_sessions_create(&t, &l2, &b), 0);
+	assert_int_equal(authd_sessions_create(&t, &l3, &c), 0);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t), a);
+	/* a tunnel, even one that went away, keeps a record */
+	authd_session_attach(a, 0, &none, &none);
+	authd_session_detach(a, 8);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t), c);
+	authd_session_attach(c, 1, &none, &none);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t), b);
+	authd_session_attach(b, 1, &none, &none);
+	assert_null(authd_sessions_oldest_unused(&t));
+	authd_sessions_cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +169,7 @@ int main(void)
 		cmocka_unit_test(cookie_timeout_follows_the_tunnel),
 		cmocka_unit_test(session_timeout_is_absolute),
 		cmocka_unit_test(expire_reports_each),
+		cmocka_unit_test(oldest_unused_skips_tunnels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,12 @@ struct tls_peer {
 	char sha1[TLS_SHA1_HEX_LEN]; /* SHA-1 of the leaf DER certificate */
 };
 int tls_conn_peer(const struct tls_conn *c, struct tls_peer *out);
+/*
+ * Client, after a handshake: the leaf certificate as the gateway sent it
+ * (DER), borrowed until c is freed. For a caller that checked it once with
+ * tls_conn_peer() and wants to know it is the very same certificate again.
+ */
+int tls_conn_peer_der(const struct tls_conn *c, const uint8_t **out, size_t *out_len);
 
 /*
  * Client, after a handshake: which identity was sent (its cert as the user

@@ -150,3 +150,18 @@ int tls_conn_peer(const struct tls_conn *c, struct tls_peer *out)
 		describe_status(status, out->reason, sizeof(out->reason));
 	return 0;
 }
+
+int tls_conn_peer_der(const struct tls_conn *c, const uint8_t **out, size_t *out_len)
+{
+	const gnutls_datum_t *certs;
+	unsigned n = 0;
+
+	if (!c->is_handshake_done)
+		return VPN_ERR_INVALID;
+	certs = gnutls_certificate_get_peers(c->session, &n);
+	if (certs == NULL || n == 0)
+		return VPN_ERR_NOT_FOUND;
+	*out = certs[0].data;
+	*out_len = certs[0].size;
+	return 0;
+}

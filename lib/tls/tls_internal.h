@@ -100,6 +100,18 @@ int tls_key_load(struct tls_key **out, gnutls_privkey_t *out_wrapped, const char
 void tls_key_free(struct tls_key *key);
 
 /*
+ * tls_key_rsa.c (tls_key_rsa_none.c without libcrypto): the fast signer
+ * tls_key.c tries first. load: VPN_ERR_UNSUPPORTED for a key it does not
+ * take (not RSA, no libcrypto). sign: VPN_ERR_UNSUPPORTED for a scheme it
+ * does not do; on success out->data is gnutls_malloc'ed, as GnuTLS expects.
+ */
+struct tls_key_rsa;
+int tls_key_rsa_load(struct tls_key_rsa **out, const gnutls_datum_t *pem);
+int tls_key_rsa_sign(struct tls_key_rsa *k, gnutls_sign_algorithm_t algo,
+		     const gnutls_datum_t *in, gnutls_datum_t *out);
+void tls_key_rsa_free(struct tls_key_rsa *k);
+
+/*
  * tls_ident.c: loads cfg's identities into ctx (and ctx->secret) and
  * installs the certificate-retrieve callback when there is any.
  */

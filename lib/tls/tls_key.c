@@ -4,6 +4,7 @@
  * external key whose callbacks all end in key_use(), the one place that
  * signs or decrypts. Moving the key out of the workers (DESIGN.md, "the
  * server's private key") means replacing key_use() with a request to authd.
+ * An RSA key also goes to tls_key_rsa.c, which key_use() asks first.
  */
 #include <stdlib.h>
 
@@ -14,6 +15,7 @@
 
 struct tls_key {
 	gnutls_privkey_t real;
+	struct tls_key_rsa *rsa; /* the same key for libcrypto; NULL: GnuTLS signs */
 };
 
 enum key_op {
@@ -29,6 +31,13 @@ static int key_use(struct tls_key *k, enum key_op op, gnutls_sign_algorithm_t al
 	case KEY_OP_SIGN_DATA:
 		return gnutls_privkey_sign_data2(k->real, algo, 0, in, out);
 	case KEY_OP_SIGN_HASH:
+		/* the fast signer first; a scheme it does not do falls through */
+		if (k->rsa != NULL) {
+			int ret = tls_key_rsa_sign(k->rsa, algo, in, out);
+
+			if (ret != VPN_ERR_UNSUPPORTED)
+				return ret == 0 ? 0 : GNUTLS_E_PK_SIGN_FAILED;
+		}
 		/* GnuTLS hands RSA PKCS#1 v1.5 over already wrapped in a DigestInfo */
 		if (algo == GNUTLS_SIGN_RSA_RAW)
 			return gnutls_privkey_sign_hash2(k->real, 0,
@@ -85,26 +94,23 @@ static void on_deinit(gnutls_privkey_t key, void *userdata)
 	tls_key_free(userdata);
 }
 
-static int read_real_key(gnutls_privkey_t *out, const char *key_file)
+/* k->real from the file, and k->rsa too when the fast signer takes the key. */
+static int read_real_key(struct tls_key *k, const char *key_file)
 {
 	gnutls_datum_t pem = { NULL, 0 };
-	gnutls_privkey_t real = NULL;
 	int ret;
 
 	ret = gnutls_load_file(key_file, &pem);
 	if (ret < 0)
 		return VPN_ERR_IO;
-	ret = gnutls_privkey_init(&real);
+	ret = gnutls_privkey_init(&k->real);
 	if (ret == 0)
-		ret = gnutls_privkey_import_x509_raw(real, &pem, GNUTLS_X509_FMT_PEM, NULL, 0);
+		ret = gnutls_privkey_import_x509_raw(k->real, &pem, GNUTLS_X509_FMT_PEM, NULL, 0);
+	if (ret == 0 && tls_key_rsa_load(&k->rsa, &pem) != 0)
+		k->rsa = NULL; /* not a key it takes: GnuTLS signs alone */
 	gnutls_memset(pem.data, 0, pem.size);
 	gnutls_free(pem.data);
-	if (ret < 0) {
-		gnutls_privkey_deinit(real);
-		return VPN_ERR_TLS;
-	}
-	*out = real;
-	return 0;
+	return ret < 0 ? VPN_ERR_TLS : 0;
 }
 
 /*
@@ -120,7 +126,7 @@ int tls_key_load(struct tls_key **out, gnutls_privkey_t *out_wrapped, const char
 	k = calloc(1, sizeof(*k));
 	if (k == NULL)
 		return VPN_ERR_NOMEM;
-	ret = read_real_key(&k->real, key_file);
+	ret = read_real_key(k, key_file);
 	if (ret != 0)
 		goto fail;
 	ret = VPN_ERR_TLS;
@@ -143,6 +149,7 @@ void tls_key_free(struct tls_key *key)
 {
 	if (key == NULL)
 		return;
+	tls_key_rsa_free(key->rsa);
 	gnutls_privkey_deinit(key->real); /* GnuTLS zeroes the key material */
 	free(key);
 }

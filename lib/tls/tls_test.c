@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "lib/base/err.h"
+#include "lib/tls/digest.h"
 #include "lib/tls/tls.h"
 #include "lib/tls/tls_test_util.h"
 
@@ -353,6 +354,9 @@ static void peer_trust(void **state)
 {
 	struct tls_peer peer;
 	struct tls_pair p;
+	const uint8_t *der;
+	size_t der_len;
+	char sha1[TLS_DIGEST_SHA1_HEX_LEN];
 
 	(void)state;
 	/* the system store does not know a fresh self-signed certificate */
@@ -362,6 +366,11 @@ static void peer_trust(void **state)
 	assert_true(strlen(peer.reason) > 0);
 	assert_string_equal(peer.pin, env.certtool_pin);
 	assert_int_equal(strcasecmp(peer.sha1, env.certtool_sha1), 0);
+	/* the leaf as sent: its SHA-1 is the fingerprint certtool printed */
+	assert_int_equal(tls_conn_peer_der(p.c, &der, &der_len), 0);
+	assert_int_equal(tls_digest_sha1_hex(der, der_len, sha1), 0);
+	assert_int_equal(strcasecmp(sha1, env.certtool_sha1), 0);
+	assert_int_equal(tls_conn_peer_der(p.s, &der, &der_len), VPN_ERR_NOT_FOUND);
 	tls_test_pair_close(&p);
 
 	open_pair(&p, NULL, env.cert, GATEWAY_NAME);
