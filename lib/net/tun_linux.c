@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/base/err.h"
+#include "lib/net/offload.h"
 #include "lib/net/tun.h"
 
 /*
@@ -41,11 +42,17 @@ static void grow_queue(const char *ifname)
 
 int net_tun_open(const char *name, char *out_name, size_t out_name_len, int *out_fd)
 {
+	return net_tun_create(name, 0, out_name, out_name_len, out_fd);
+}
+
+int net_tun_create(const char *name, short extra_flags, char *out_name, size_t out_name_len,
+		   int *out_fd)
+{
 	struct ifreq ifr;
 	int fd, err;
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | extra_flags);
 	if (name != NULL) {
 		if (strlen(name) >= IFNAMSIZ)
 			return VPN_ERR_INVALID;

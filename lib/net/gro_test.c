@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The coalescer writing into one end of an AF_UNIX SOCK_SEQPACKET pair,
+ * which keeps every write as one message, as a tun device does with frames.
+ * Packets are built by gso_testpkt.c with the reference checksum; merged
+ * frames are checked field by field against the virtio-net contract and
+ * split back with net_gso_* to the exact packets that went in.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/base/err.h"
+#include "lib/net/offload.h"
+
+#include "lib/net/gso_testpkt.c"
+
+#define MAX_PKTS 64
+
+struct fixture {
+	int fds[2]; /* [0] the coalescer's "device", [1] the test reads frames */
+	struct net_gro *gro;
+	uint8_t pkts[MAX_PKTS][1600];
+	size_t lens[MAX_PKTS];
+	uint8_t frame[NET_OFFLOAD_FRAME_MAX + 1];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	int sz = 4 << 20;
+
+	assert_non_null(fx);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fx->fds), 0);
+	/* Root may go past wmem_max; otherwise the default holds a few 64 KiB frames. */
+	(void)setsockopt(fx->fds[0], SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	(void)setsockopt(fx->fds[1], SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	assert_int_equal(fcntl(fx->fds[0], F_SETFL, O_NONBLOCK), 0);
+	fx->gro = net_gro_new(fx->fds[0], 8);
+	assert_non_null(fx->gro);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	net_gro_free(fx->gro);
+	close(fx->fds[0]);
+	close(fx->fds[1]);
+	free(fx);
+	return 0;
+}
+
+/* The next frame written, or 0 when none is waiting. */
+static size_t next_frame(struct fixture *fx)
+{
+	ssize_t n = recv(fx->fds[1], fx->frame, sizeof(fx->frame), MSG_DONTWAIT);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Packet i of a bulk flow: consecutive sequence numbers and IP ids. */
+static struct tp_spec bulk(bool is_v6, unsigned i, size_t mss)
+{
+	struct tp_spec sp = {
+		.is_v6 = is_v6, .seq = 1000000 + (uint32_t)(i * mss), .ack = 555,
+		.ip_id = (uint16_t)(300 + i), .flags = TP_ACK, .opts = tp_ts_opts, .opts_len = 12,
+		.payload_len = mss, .payload_at = i * mss % 60000,
+	};
+	return sp;
+}
+
+static void put(struct fixture *fx, unsigned i, const struct tp_spec *sp)
+{
+	fx->lens[i] = tp_build_tcp(fx->pkts[i], sp);
+	assert_int_equal(net_gro_write(fx->gro, fx->pkts[i], fx->lens[i]), 0);
+}
+
+static void expect_plain(struct fixture *fx, unsigned i)
+{
+	size_t n = next_frame(fx);
+	static const uint8_t zero[10];
+
+	assert_int_equal(n, 10 + fx->lens[i]);
+	assert_memory_equal(fx->frame, zero, 10);
+	assert_memory_equal(fx->frame + 10, fx->pkts[i], fx->lens[i]);
+}
+
+static uint16_t host16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* A merged frame of packets first..last: header, fields, and its split. */
+static void expect_merged(struct fixture *fx, unsigned first, unsigned last)
+{
+	size_t n = next_frame(fx), h = fx->pkts[first][0] >> 4 == 6 ? 40 : 20, len;
+	uint8_t *ip = fx->frame + 10, seg[1600];
+	size_t hdr_len = h + (size_t)(ip[h + 12] >> 4) * 4;
+	struct net_gso_iter it;
+
+	assert_true(n > 10);
+	assert_int_equal(fx->frame[0], 1);             /* NEEDS_CSUM */
+	assert_int_equal(fx->frame[1], h == 40 ? 4 : 1); /* TCPV6 / TCPV4 */
+	assert_int_equal(host16(fx->frame + 2), hdr_len);
+	assert_int_equal(host16(fx->frame + 4), fx->lens[first] - hdr_len);
+	assert_int_equal(host16(fx->frame + 6), h);
+	assert_int_equal(host16(fx->frame + 8), 16);
+	if (h == 20) {
+		assert_int_equal(ref_get16(ip + 2), n - 10);
+		assert_int_equal(ref_ip_verify(ip), 0xffff);
+	} else {
+		assert_int_equal(ref_get16(ip + 4), n - 50);
+	}
+	assert_int_equal(ref_get16(ip + h + 16), ref_fold(ref_pseudo(ip, n - 10 - h)));
+	assert_int_equal(net_gso_begin(&it, fx->frame, n), 0);
+	for (unsigned i = first; i <= last; i++) {
+		assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), 0);
+		assert_int_equal(len, fx->lens[i]);
+		assert_memory_equal(seg, fx->pkts[i], len);
+	}
+	assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), VPN_ERR_NOT_FOUND);
+}
+
+static void contiguous_merge(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_gro_stats st;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		for (unsigned i = 0; i < 10; i++) {
+			struct tp_spec sp = bulk(v6, i, 1368);
+
+			if (i == 9) {
+				sp.payload_len = 500; /* a short last one still joins */
+				sp.flags |= TP_PSH;
+			}
+			put(fx, i, &sp);
+		}
+		assert_int_equal(next_frame(fx), 0); /* held until the flush */
+		assert_int_equal(net_gro_flush(fx->gro), 0);
+		expect_merged(fx, 0, 9);
+		assert_int_equal(next_frame(fx), 0);
+	}
+	net_gro_get_stats(fx->gro, &st);
+	assert_int_equal(st.packets, 20);
+	assert_int_equal(st.frames, 2);
+	assert_int_equal(st.dropped, 0);
+}
+
+/* Each change in the second half of a pair ends the first frame. */
+static void breaks_split(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (int what = 0; what < 9; what++) {
+		for (unsigned i = 0; i < 4; i++) {
+			struct tp_spec sp = bulk(false, i, 1368);
+			static uint8_t other_ts[12] = { 1, 1, 8, 10, 0, 0, 0x12, 0x35, 0, 0, 0x56, 0x78 };
+
+			if (i >= 2) {
+				switch (what) {
+				case 0: sp.seq += 1; break;              /* gap */
+				case 1: sp.ack += 1448; break;           /* ACK moved */
+				case 2: sp.flags |= TP_ECE; break;       /* flag */
+				case 3: sp.opts = other_ts; break;       /* option */
+				case 4: sp.window = 600; break;          /* window */
+				case 5: sp.ttl = 63; break;              /* IP field */
+				case 6: sp.tos = 1; break;
+				case 7: sp.payload_len = 1369; break;    /* larger than the first */
+				default: sp.seq += 1; sp.sport = 40001; break; /* other flow */
+				}
+			}
+			if (i == 3 && what != 8)
+				sp.seq = bulk(false, 2, 1368).seq + (what == 0 ? 1 : 0) + (uint32_t)sp.payload_len;
+			put(fx, i, &sp);
+		}
+		assert_int_equal(net_gro_flush(fx->gro), 0);
+		/* the other flow (8) took the next slot: flush order is the same */
+		expect_merged(fx, 0, 1);
+		expect_merged(fx, 2, 3);
+		assert_int_equal(next_frame(fx), 0);
+	}
+}
+
+/* A segment that cannot join is written after its flow's frame, in order. */
+static void order_within_flow(void **state)
+{
+	struct fixture *fx = *state;
+	struct tp_spec sp;
+
+	put(fx, 0, (sp = bulk(false, 0, 1368), &sp));
+	put(fx, 1, (sp = bulk(false, 1, 1368), &sp));
+	sp = bulk(false, 2, 1368);
+	sp.payload_len = 0; /* a pure ACK */
+	put(fx, 2, &sp);
+	expect_merged(fx, 0, 1);
+	expect_plain(fx, 2);
+	put(fx, 3, (sp = bulk(false, 2, 1368), &sp));
+	sp = bulk(false, 3, 1368);
+	sp.flags |= TP_FIN;
+	put(fx, 4, &sp);
+	expect_plain(fx, 3); /* alone in its frame: written as it came */
+	expect_plain(fx, 4);
+	put(fx, 5, (sp = bulk(false, 10, 1368), &sp));
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_plain(fx, 5);
+	assert_int_equal(next_frame(fx), 0);
+}
+
+static void non_tcp_at_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct tp_spec sp = bulk(false, 0, 1368);
+	uint8_t udp[64]; /* room for an IPv6 header, which tp_build_ip may write */
+	size_t h = tp_build_ip(udp, &sp, 17, 18), ulen = h + 18;
+
+	put(fx, 0, &sp);
+	memset(udp + h, 0, 18);
+	assert_int_equal(net_gro_write(fx->gro, udp, ulen), 0);
+	assert_int_equal(next_frame(fx), 10 + ulen); /* not held behind the TCP flow */
+	assert_memory_equal(fx->frame + 10, udp, ulen);
+	assert_int_equal(next_frame(fx), 0);
+	assert_int_equal(net_gro_write(fx->gro, udp, 0), VPN_ERR_INVALID);
+	udp[0] = 0x55;
+	assert_int_equal(net_gro_write(fx->gro, udp, ulen), VPN_ERR_INVALID);
+	assert_int_equal(net_gro_write(fx->gro, udp, 19), VPN_ERR_INVALID);
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_plain(fx, 0);
+}
+
+/* A corrupted segment is never part of a frame whose checksum the kernel computes. */
+static void bad_checksum_not_merged(void **state)
+{
+	struct fixture *fx = *state;
+	struct tp_spec sp;
+
+	for (int ip_hdr = 0; ip_hdr < 2; ip_hdr++) {
+		put(fx, 0, (sp = bulk(false, 0, 1368), &sp));
+		sp = bulk(false, 1, 1368);
+		fx->lens[1] = tp_build_tcp(fx->pkts[1], &sp);
+		fx->pkts[1][ip_hdr ? 8 : 500] ^= 0x01; /* TTL (IPv4 header sum) or data */
+		assert_int_equal(net_gro_write(fx->gro, fx->pkts[1], fx->lens[1]), 0);
+		put(fx, 2, (sp = bulk(false, 2, 1368), &sp));
+		put(fx, 3, (sp = bulk(false, 3, 1368), &sp));
+		assert_int_equal(net_gro_flush(fx->gro), 0);
+		expect_plain(fx, 0);
+		expect_plain(fx, 1);
+		expect_merged(fx, 2, 3);
+		assert_int_equal(next_frame(fx), 0);
+	}
+}
+
+/* 52 bytes of headers + 45 * 1448 = 65212; a 46th segment would pass 65535. */
+static void ip_length_bound(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (unsigned i = 0; i < 50; i++) {
+		struct tp_spec sp = bulk(false, i, 1448);
+
+		put(fx, i, &sp);
+	}
+	assert_int_equal(next_frame(fx), 10 + 65212); /* the 46th started a new frame */
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_merged(fx, 45, 49);
+	assert_int_equal(next_frame(fx), 0);
+}
+
+static void full_table_flushes_oldest(void **state)
+{
+	struct fixture *fx = *state;
+	struct tp_spec sp;
+
+	net_gro_free(fx->gro);
+	fx->gro = net_gro_new(fx->fds[0], 2);
+	assert_non_null(fx->gro);
+	for (unsigned f = 0; f < 3; f++) {
+		sp = bulk(f == 1, f, 1368);
+		sp.sport = (uint16_t)(41000 + f);
+		put(fx, f == 2 ? 3 : f, &sp);
+	}
+	expect_plain(fx, 0); /* flow 0 gave its slot to flow 2 */
+	assert_int_equal(next_frame(fx), 0);
+	sp = bulk(true, 2, 1368);
+	sp.sport = 41001;
+	put(fx, 2, &sp); /* flow 1 continues */
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	/* slot order: flow 2 took slot 0 */
+	expect_plain(fx, 3);
+	expect_merged(fx, 1, 2);
+	assert_null(net_gro_new(fx->fds[0], 0));
+	assert_null(net_gro_new(fx->fds[0], 65));
+}
+
+/* gro(split(frame)) is the frame, but for hdr_len (ours is the header's length). */
+static void round_trip(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t in[NET_OFFLOAD_FRAME_MAX];
+	uint8_t seg[1600];
+	size_t len, flen;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct tp_spec sp = bulk(v6, 0, 0);
+		struct net_gso_iter it;
+
+		sp.payload_len = 65535 - (v6 ? 72 : 32) - 1000; /* 40-byte v6 header counts apart */
+		sp.flags |= TP_PSH;
+		flen = tp_build_tso(in, &sp, 1368);
+		assert_int_equal(net_gso_begin(&it, in, flen), 0);
+		while (net_gso_next(&it, seg, sizeof(seg), &len) == 0)
+			assert_int_equal(net_gro_write(fx->gro, seg, len), 0);
+		assert_int_equal(net_gro_flush(fx->gro), 0);
+		assert_int_equal(next_frame(fx), flen);
+		assert_memory_equal(fx->frame, in, flen);
+	}
+}
+
+static void speed(void **state)
+{
+	struct fixture *fx = *state;
+	struct timespec a, b;
+	size_t bytes = 0;
+
+	if (getenv("SSLGATE_OFFLOAD_BENCH") == NULL)
+		skip();
+	for (unsigned i = 0; i < 47; i++) {
+		struct tp_spec sp = bulk(false, i, 1368);
+
+		fx->lens[i] = tp_build_tcp(fx->pkts[i], &sp);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int round = 0; round < 20000; round++) {
+		for (unsigned i = 0; i < 47; i++) {
+			assert_int_equal(net_gro_write(fx->gro, fx->pkts[i], fx->lens[i]), 0);
+			bytes += fx->lens[i];
+		}
+		assert_int_equal(net_gro_flush(fx->gro), 0);
+		while (next_frame(fx) != 0)
+			;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("merge: %.0f MB/s of segments (incl. one socket write + read per frame)\n",
+	       (double)bytes / ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9) / 1e6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(contiguous_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(breaks_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(order_within_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(non_tcp_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_checksum_not_merged, setup, teardown),
+		cmocka_unit_test_setup_teardown(ip_length_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(full_table_flushes_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(speed, setup, teardown),
+	};
+
+	tp_fill_data();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
