@@ -3,9 +3,15 @@
 #include "client/memory.h"
 
 #include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "client/session.h"
 #include "lib/auth/doc.h"
+#include "lib/auth/xml.h"
 
 /*
  * One arena: the client has one thread, and every extra arena would hold
@@ -25,15 +31,63 @@ void memory_setup(void)
 	mallopt(M_TOP_PAD, 0);
 }
 
+/* The lowest and highest address of the main thread's stack, or 0 and 0. */
+static void stack_bounds(uintptr_t *out_low, uintptr_t *out_high)
+{
+	FILE *maps = fopen("/proc/self/maps", "re");
+	unsigned long low = 0, high = 0;
+	char line[256];
+
+	*out_low = 0;
+	*out_high = 0;
+	if (!maps)
+		return;
+	while (fgets(line, sizeof(line), maps)) {
+		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &low, &high) == 2) {
+			*out_low = low;
+			*out_high = high;
+			break;
+		}
+	}
+	fclose(maps);
+}
+
+/*
+ * The login goes deeper into the stack than the tunnel ever does (the
+ * request buffers of auth_exchange.c alone are 144 KiB, then certificate
+ * checks), and the kernel never takes stack pages back. Everything below
+ * this frame is dead, so those pages are returned, as glibc does with the
+ * stacks of finished threads; a later login that goes as deep gets fresh
+ * zeroed pages. A page of margin covers the calls this function still makes.
+ */
+static __attribute__((noinline)) void trim_stack(void)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t low, high, end;
+
+	stack_bounds(&low, &high);
+	if (frame <= low || frame >= high)
+		return;
+	end = (frame & ~(page - 1)) - page;
+	if (end > low)
+		madvise((void *)low, end - low, MADV_DONTNEED);
+}
+
 void memory_trim(void)
 {
 	/* Also releases whole free pages inside the heap, not only at its top. */
 	malloc_trim(0);
+	trim_stack();
 }
 
 void memory_release_login(struct session *s)
 {
-	/* A reconnect needs the cookie only; the documents were for the login. */
+	/*
+	 * A reconnect needs the cookie only; the documents were for the login,
+	 * and so was libxml2 (with ICU), which a later login loads again.
+	 */
 	auth_doc_cleanup(&s->auth.doc);
+	auth_xml_unload();
 	memory_trim();
 }

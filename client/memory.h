@@ -15,11 +15,15 @@ void memory_setup(void);
 
 /*
  * The tunnel is up: drops the login's state the session no longer needs
- * (the last auth document) and returns freed heap pages to the system.
+ * (the last auth document, libxml2 itself) and returns freed heap pages
+ * to the system.
  */
 void memory_release_login(struct session *s);
 
-/* Returns freed heap pages to the system (after a DTLS handshake, say). */
+/*
+ * Returns freed heap pages and the stack pages below the caller's frame
+ * to the system (after a DTLS handshake, say).
+ */
 void memory_trim(void);
 
 #endif

@@ -12,7 +12,9 @@
  * thing, before any thread starts and before anything else touches
  * libxml2, because blocks allocated before the allocator switch could not
  * be freed after it. auth_xml_read() calls it too (it runs only once), so
- * tests and fuzzers that use nothing else of libxml2 need not.
+ * tests and fuzzers that use nothing else of libxml2 need not. In the
+ * client, which loads libxml2 only for its login (xml_lib.h), both steps
+ * happen at each load instead and auth_xml_global_init() does nothing.
  */
 #ifndef AUTH_XML_H
 #define AUTH_XML_H
@@ -33,6 +35,14 @@ struct auth_xml_error {
 };
 
 void auth_xml_global_init(void);
+
+/*
+ * Gives libxml2 back to the system where the program loads it at run time
+ * (the client, once its login is over); the next auth_xml_read() loads it
+ * again. Where libxml2 is linked it stays, and this does nothing. No
+ * document may be in the middle of being read.
+ */
+void auth_xml_unload(void);
 
 /*
  * Parses the document in data[0..len) into out, which must be freshly

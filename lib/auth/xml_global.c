@@ -1,22 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libxml2's process-wide setup (see xml.h for who calls it and when): an
- * allocator that wipes every block before freeing it, and error printing
- * switched off. Parse errors are still recorded in the parser context,
- * which is where auth_xml_parse() reads them from.
+ * libxml2's process-wide setup, applied by whichever binding a program
+ * links (xml_lib.h) as soon as libxml2 is bound: an allocator that wipes
+ * every block before freeing it, and error printing switched off. Parse
+ * errors are still recorded in the parser context, which is where
+ * auth_xml_parse() reads them from. Nothing here calls libxml2 directly.
  */
-#include <pthread.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlmemory.h>
-
-#include "lib/auth/xml.h"
+#include "lib/auth/xml_lib.h"
 #include "lib/base/buf.h"
 
 /* Each block carries its size in front, keeping malloc's alignment. */
@@ -86,21 +82,19 @@ static void drop_structured(void *ctx, xmlErrorPtr error)
 {
 }
 
-static void setup_once(void)
+void auth_xml_lib_setup(const struct auth_xml_lib *lib)
 {
-	/* Must come before libxml2 allocates anything, hence before xmlInitParser. */
-	xmlMemSetup(wiping_free, wiping_malloc, wiping_realloc, wiping_strdup);
-	xmlInitParser();
+	/* Must come before libxml2 allocates anything, hence before init_parser. */
+	lib->mem_setup(wiping_free, wiping_malloc, wiping_realloc, wiping_strdup);
+	lib->init_parser();
 	/* Both the calling thread's handlers and the defaults for later threads. */
-	xmlSetGenericErrorFunc(NULL, drop_generic);
-	xmlThrDefSetGenericErrorFunc(NULL, drop_generic);
-	xmlSetStructuredErrorFunc(NULL, drop_structured);
-	xmlThrDefSetStructuredErrorFunc(NULL, drop_structured);
+	lib->set_generic_error_func(NULL, drop_generic);
+	lib->thr_def_set_generic_error_func(NULL, drop_generic);
+	lib->set_structured_error_func(NULL, drop_structured);
+	lib->thr_def_set_structured_error_func(NULL, drop_structured);
 }
 
-void auth_xml_global_init(void)
+void auth_xml_free(void *ptr)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, setup_once);
+	wiping_free(ptr);
 }

@@ -10,12 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libxml/tree.h>
-
 #include "lib/auth/xml.h"
+#include "lib/auth/xml_lib.h"
 
-/* One document being read: the parsed tree (borrowed) and the output. */
+/* One document being read: libxml2 and the parsed tree (borrowed), the output. */
 struct xml_reader {
+	const struct auth_xml_lib *lib;
 	xmlDoc *doc;
 	struct auth_doc *out;
 	struct auth_xml_error *err; /* may be NULL */
@@ -35,11 +35,12 @@ struct xml_rule {
 /* xml_parse.c */
 
 /*
- * Checks size and encoding, parses with network, DTDs and entities off,
- * refuses any DOCTYPE, checks depth. *out is the tree to free with
- * xmlFreeDoc. 0 or a negative vpn_err with err filled in.
+ * Checks size and encoding, parses with lib (network, DTDs and entities
+ * off), refuses any DOCTYPE, checks depth. *out is the tree to free with
+ * lib->free_doc. 0 or a negative vpn_err with err filled in.
  */
-int auth_xml_parse(xmlDoc **out, const void *data, size_t len, struct auth_xml_error *err);
+int auth_xml_parse(const struct auth_xml_lib *lib, xmlDoc **out, const void *data, size_t len,
+		   struct auth_xml_error *err);
 
 /* Fills err with "auth xml: [line N: ]..." (line when > 0); returns code. */
 int auth_xml_fail(struct auth_xml_error *err, long line, int code, const char *fmt, ...)
@@ -60,7 +61,8 @@ int auth_xml_node_text(struct xml_reader *r, xmlNode *node, char **slot);
 /* Copies attribute name into *slot; absent sets *slot to NULL. */
 int auth_xml_node_attr(struct xml_reader *r, xmlNode *node, const char *name, char **slot);
 /* Attribute name equals value (case-insensitively, as openconnect compares). */
-int auth_xml_node_attr_is(xmlNode *node, const char *name, const char *value);
+int auth_xml_node_attr_is(struct xml_reader *r, xmlNode *node, const char *name,
+			  const char *value);
 /* Re-serialises the whole element (tags included) into *slot. */
 int auth_xml_node_dump(struct xml_reader *r, xmlNode *node, char **slot);
 

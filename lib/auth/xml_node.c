@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/tree.h>
-
 #include "lib/auth/xml_internal.h"
 #include "lib/base/err.h"
 
@@ -24,7 +22,7 @@ int auth_xml_node_fail(struct xml_reader *r, const xmlNode *node, int code,
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	return auth_xml_fail(r->err, node ? xmlGetLineNo(node) : 0, code, "%s", detail);
+	return auth_xml_fail(r->err, node ? r->lib->get_line_no(node) : 0, code, "%s", detail);
 }
 
 int auth_xml_node_is(const xmlNode *node, const char *name)
@@ -37,7 +35,7 @@ static int adopt(struct xml_reader *r, const xmlNode *node, xmlChar *value, char
 {
 	int rc = auth_doc_set(slot, (const char *)value);
 
-	xmlFree(value);
+	auth_xml_free(value);
 	if (rc != 0)
 		return auth_xml_node_fail(r, node, rc, "out of memory");
 	return 0;
@@ -45,7 +43,7 @@ static int adopt(struct xml_reader *r, const xmlNode *node, xmlChar *value, char
 
 int auth_xml_node_text(struct xml_reader *r, xmlNode *node, char **slot)
 {
-	xmlChar *text = xmlNodeGetContent(node);
+	xmlChar *text = r->lib->node_get_content(node);
 
 	if (!text)
 		return auth_xml_node_fail(r, node, VPN_ERR_NOMEM, "out of memory");
@@ -55,15 +53,16 @@ int auth_xml_node_text(struct xml_reader *r, xmlNode *node, char **slot)
 int auth_xml_node_attr(struct xml_reader *r, xmlNode *node, const char *name, char **slot)
 {
 	/* NULL (absent) clears what an earlier element of the same name left. */
-	return adopt(r, node, xmlGetProp(node, (const xmlChar *)name), slot);
+	return adopt(r, node, r->lib->get_prop(node, (const xmlChar *)name), slot);
 }
 
-int auth_xml_node_attr_is(xmlNode *node, const char *name, const char *value)
+int auth_xml_node_attr_is(struct xml_reader *r, xmlNode *node, const char *name,
+			  const char *value)
 {
-	xmlChar *got = xmlGetProp(node, (const xmlChar *)name);
+	xmlChar *got = r->lib->get_prop(node, (const xmlChar *)name);
 	bool is_equal = got && strcasecmp((const char *)got, value) == 0;
 
-	xmlFree(got);
+	auth_xml_free(got);
 	return is_equal;
 }
 
@@ -73,15 +72,16 @@ int auth_xml_node_dump(struct xml_reader *r, xmlNode *node, char **slot)
 	 * A detached copy, as openconnect takes one: namespaces declared
 	 * above the element get declared on it, so the text stands alone.
 	 */
-	xmlNodePtr copy = xmlDocCopyNode(node, r->doc, 1);
-	xmlBufferPtr buf = xmlBufferCreate();
+	const struct auth_xml_lib *lib = r->lib;
+	xmlNodePtr copy = lib->doc_copy_node(node, r->doc, 1);
+	xmlBufferPtr buf = lib->buffer_create();
 	int rc = VPN_ERR_NOMEM;
 
 	/* No formatting: whitespace inside stays as the gateway sent it. */
-	if (copy && buf && xmlNodeDump(buf, r->doc, copy, 0, 0) >= 0)
-		rc = auth_doc_set(slot, (const char *)xmlBufferContent(buf));
-	xmlBufferFree(buf);
-	xmlFreeNode(copy);
+	if (copy && buf && lib->node_dump(buf, r->doc, copy, 0, 0) >= 0)
+		rc = auth_doc_set(slot, (const char *)lib->buffer_content(buf));
+	lib->buffer_free(buf);
+	lib->free_node(copy);
 	if (rc != 0)
 		return auth_xml_node_fail(r, node, rc, "cannot copy <%s>", (const char *)node->name);
 	return 0;

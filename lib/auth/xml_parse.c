@@ -12,9 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-
 #include "lib/auth/xml_internal.h"
 #include "lib/base/err.h"
 
@@ -122,6 +119,7 @@ static int precheck(const unsigned char *p, size_t len, struct auth_xml_error *e
 }
 
 struct parse_state {
+	const struct auth_xml_lib *lib;
 	bool saw_doctype;
 	long doctype_line;
 };
@@ -135,7 +133,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
 
 	st->saw_doctype = true;
 	st->doctype_line = ctxt->input ? ctxt->input->line : 0;
-	xmlStopParser(ctxt);
+	st->lib->stop_parser(ctxt);
 }
 
 static int parse_error(xmlParserCtxtPtr ctxt, const struct parse_state *st,
@@ -159,7 +157,8 @@ static int parse_error(xmlParserCtxtPtr ctxt, const struct parse_state *st,
 	return auth_xml_fail(err, e->line, VPN_ERR_INVALID, "malformed XML: %s", msg);
 }
 
-static int check_depth(const xmlNode *node, int depth, struct auth_xml_error *err)
+static int check_depth(const struct auth_xml_lib *lib, const xmlNode *node, int depth,
+		       struct auth_xml_error *err)
 {
 	for (; node; node = node->next) {
 		int rc;
@@ -167,19 +166,20 @@ static int check_depth(const xmlNode *node, int depth, struct auth_xml_error *er
 		if (node->type != XML_ELEMENT_NODE)
 			continue;
 		if (depth > AUTH_XML_MAX_DEPTH)
-			return auth_xml_fail(err, xmlGetLineNo(node), VPN_ERR_TOO_BIG,
+			return auth_xml_fail(err, lib->get_line_no(node), VPN_ERR_TOO_BIG,
 					     "element '%s' nested too deep (limit %d)",
 					     (const char *)node->name, AUTH_XML_MAX_DEPTH);
-		rc = check_depth(node->children, depth + 1, err);
+		rc = check_depth(lib, node->children, depth + 1, err);
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
 }
 
-int auth_xml_parse(xmlDoc **out, const void *data, size_t len, struct auth_xml_error *err)
+int auth_xml_parse(const struct auth_xml_lib *lib, xmlDoc **out, const void *data, size_t len,
+		   struct auth_xml_error *err)
 {
-	struct parse_state st = { 0 };
+	struct parse_state st = { .lib = lib };
 	xmlParserCtxtPtr ctxt;
 	xmlDoc *doc;
 	int rc;
@@ -188,13 +188,12 @@ int auth_xml_parse(xmlDoc **out, const void *data, size_t len, struct auth_xml_e
 	rc = precheck(data, len, err);
 	if (rc != 0)
 		return rc;
-	auth_xml_global_init();
-	ctxt = xmlNewParserCtxt();
+	ctxt = lib->new_parser_ctxt();
 	if (!ctxt)
 		return auth_xml_fail(err, 0, VPN_ERR_NOMEM, "out of memory");
 	ctxt->_private = &st;
 	ctxt->sax->internalSubset = on_doctype;
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, PARSE_OPTIONS);
+	doc = lib->ctxt_read_memory(ctxt, data, (int)len, NULL, NULL, PARSE_OPTIONS);
 	if (!doc || st.saw_doctype || !ctxt->wellFormed || !ctxt->nsWellFormed) {
 		rc = parse_error(ctxt, &st, err);
 		goto out;
@@ -204,13 +203,13 @@ int auth_xml_parse(xmlDoc **out, const void *data, size_t len, struct auth_xml_e
 		rc = auth_xml_fail(err, 0, VPN_ERR_INVALID, "DOCTYPE is not allowed");
 		goto out;
 	}
-	rc = check_depth(xmlDocGetRootElement(doc), 1, err);
+	rc = check_depth(lib, lib->doc_get_root_element(doc), 1, err);
 out:
 	if (rc == 0) {
 		*out = doc;
 		doc = NULL;
 	}
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
+	lib->free_doc(doc);
+	lib->free_parser_ctxt(ctxt);
 	return rc;
 }

@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "lib/auth/xml_internal.h"
 #include "lib/base/err.h"
 
@@ -192,11 +190,14 @@ int auth_xml_read(struct auth_doc *out, const void *data, size_t len,
 
 	if (err)
 		err->text[0] = '\0';
-	rc = auth_xml_parse(&r.doc, data, len, err);
+	r.lib = auth_xml_lib_get(err);
+	if (!r.lib)
+		return VPN_ERR_NOT_FOUND;
+	rc = auth_xml_parse(r.lib, &r.doc, data, len, err);
 	if (rc != 0)
 		return rc;
-	rc = read_root(&r, xmlDocGetRootElement(r.doc));
-	xmlFreeDoc(r.doc);
+	rc = read_root(&r, r.lib->doc_get_root_element(r.doc));
+	r.lib->free_doc(r.doc);
 	if (rc != 0)
 		auth_doc_cleanup(out);
 	return rc;

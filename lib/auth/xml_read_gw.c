@@ -47,8 +47,8 @@ static int add_field(struct xml_reader *r, xmlNode *node, struct auth_form_field
 
 static int read_input(struct xml_reader *r, xmlNode *node)
 {
-	xmlChar *type = xmlGetProp(node, (const xmlChar *)"type");
-	xmlChar *name = xmlGetProp(node, (const xmlChar *)"name");
+	xmlChar *type = r->lib->get_prop(node, (const xmlChar *)"type");
+	xmlChar *name = r->lib->get_prop(node, (const xmlChar *)"name");
 	struct auth_form_field *field;
 	int rc = 0;
 
@@ -59,11 +59,11 @@ static int read_input(struct xml_reader *r, xmlNode *node)
 		if (rc == 0 && field->type == AUTH_FIELD_HIDDEN)
 			rc = auth_xml_node_attr(r, node, "value", &field->value);
 		if (rc == 0)
-			field->is_second_auth = auth_xml_node_attr_is(node, "second-auth", "1");
+			field->is_second_auth = auth_xml_node_attr_is(r, node, "second-auth", "1");
 		break;
 	}
-	xmlFree(type);
-	xmlFree(name);
+	auth_xml_free(type);
+	auth_xml_free(name);
 	return rc;
 }
 
@@ -76,13 +76,13 @@ static int read_option(struct xml_reader *r, struct auth_form_field *field, xmlN
 		return auth_xml_node_fail(r, node, VPN_ERR_TOO_BIG,
 					  "too many 'option' elements (limit %d)",
 					  AUTH_FORM_MAX_OPTIONS);
-	value = xmlGetProp(node, (const xmlChar *)"value");
-	text = xmlNodeGetContent(node);
+	value = r->lib->get_prop(node, (const xmlChar *)"value");
+	text = r->lib->node_get_content(node);
 	rc = text ? auth_form_add_option(field, (const char *)value, (const char *)text,
-					 auth_xml_node_attr_is(node, "selected", "true"))
+					 auth_xml_node_attr_is(r, node, "selected", "true"))
 		  : VPN_ERR_NOMEM;
-	xmlFree(value);
-	xmlFree(text);
+	auth_xml_free(value);
+	auth_xml_free(text);
 	if (rc != 0)
 		return auth_xml_node_fail(r, node, rc, "out of memory");
 	return 0;
@@ -90,14 +90,14 @@ static int read_option(struct xml_reader *r, struct auth_form_field *field, xmlN
 
 static int read_select(struct xml_reader *r, xmlNode *node)
 {
-	xmlChar *name = xmlGetProp(node, (const xmlChar *)"name");
+	xmlChar *name = r->lib->get_prop(node, (const xmlChar *)"name");
 	struct auth_form_field *field;
 	int rc;
 
 	if (!name)
 		return auth_xml_node_fail(r, node, VPN_ERR_INVALID, "'select' has no name");
 	rc = add_field(r, node, &field, AUTH_FIELD_SELECT, (const char *)name);
-	xmlFree(name);
+	auth_xml_free(name);
 	for (xmlNode *opt = node->children; rc == 0 && opt; opt = opt->next)
 		if (auth_xml_node_is(opt, "option"))
 			rc = read_option(r, field, opt);
@@ -194,7 +194,7 @@ static int read_file(struct xml_reader *r, xmlNode *node)
 static int take_manifest(struct xml_reader *r, xmlNode *node, size_t off)
 {
 	for (xmlNode *vpn = node->children; vpn; vpn = vpn->next) {
-		if (!auth_xml_node_is(vpn, "vpn") || !auth_xml_node_attr_is(vpn, "rev", "1.0"))
+		if (!auth_xml_node_is(vpn, "vpn") || !auth_xml_node_attr_is(r, vpn, "rev", "1.0"))
 			continue;
 		for (xmlNode *file = vpn->children; file; file = file->next) {
 			int rc;
