@@ -20,6 +20,7 @@
 #include "gateway/worker/session_io.h"
 #include "gateway/worker/tun_io.h"
 #include "lib/base/log.h"
+#include "tests/vectors/vectors.h"
 
 const char testenv_lab_profile[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -357,74 +358,41 @@ size_t testenv_request(char *out, size_t cap, const char *head_lines, const char
 	return n;
 }
 
-/* openconnect 9.01's request heads (vectors 01-07; STRAP keys are dummies). */
-static const char oc_head[] =
-	"POST %s HTTP/1.1\n"
-	"Host: gw.vpnlab.test\n"
-	"User-Agent: Open AnyConnect VPN Agent v9.01-3\n"
-	"Accept: */*\n"
-	"Accept-Encoding: identity\n"
-	"X-Transcend-Version: 1\n"
-	"X-Aggregate-Auth: 1\n"
-	"X-Support-HTTP-Auth: true\n"
-	"X-AnyConnect-STRAP-Pubkey: MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"
-	"X-AnyConnect-STRAP-DH-Pubkey: MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"
-	"X-Pad: 000000000000000\n"
-	"Content-Type: application/xml; charset=utf-8\n";
+/* A base64-looking STRAP key: the capture's placeholder is not base64. */
+#define OC_STRAP_KEY "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"
+/* A stand-in for the CONNECT's master secret: bytes 0..47. */
+#define OC_MASTER_SECRET \
+	"000102030405060708090A0B0C0D0E0F101112131415161718191A1B" \
+	"1C1D1E1F202122232425262728292A2B2C2D2E2F"
 
-#define OC_XML_HEAD(type) "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
-	"<config-auth client=\"vpn\" type=\"" type "\" aggregate-auth-version=\"2\"><version who=\"vpn\">" \
-	"v9.01-3</version><device-id>linux-64</device-id><capabilities><auth-method>" \
-	"single-sign-on-v2</auth-method><auth-method>single-sign-on-external-browser</auth-method>" \
-	"</capabilities>"
-
-const char testenv_oc_init[] = OC_XML_HEAD("init")
-	"<group-access>https://gw.vpnlab.test/</group-access></config-auth>\n";
-const char testenv_oc_init_group[] = OC_XML_HEAD("init")
-	"<group-access>https://gw.vpnlab.test/auth</group-access><group-select>engineering"
-	"</group-select></config-auth>\n";
-const char testenv_oc_username[] = OC_XML_HEAD("auth-reply")
-	"<auth><username>alice</username></auth><group-select>engineering</group-select>"
-	"</config-auth>\n";
-const char testenv_oc_password[] = OC_XML_HEAD("auth-reply")
+/* openconnect 9.01's login bodies (vectors 01, 03, 04), and the password
+ * reply shaped the same way (the lab's capture of it holds a secret). */
+const char testenv_oc_init[] = V01_BODY_TEXT;
+const char testenv_oc_init_group[] = V03_BODY_TEXT;
+const char testenv_oc_username[] = V04_BODY_TEXT;
+const char testenv_oc_password[] = V01_XML_START("auth-reply")
 	"<auth><password>correct-horse</password></auth></config-auth>\n";
 
 size_t testenv_oc_post(char *out, size_t cap, const char *path, const char *body)
 {
-	char head[1024];
+	int n = snprintf(out, cap, V01_POST_LINES("%s", OC_STRAP_KEY, V01_PAD)
+			 "Content-Length: %zu\r\n\r\n%s", path, strlen(body), body);
 
-	snprintf(head, sizeof(head), oc_head, path);
-	return testenv_request(out, cap, head, body);
+	assert_true(n > 0 && (size_t)n < cap);
+	return (size_t)n;
 }
 
 size_t testenv_oc_connect(char *out, size_t cap, const uint8_t cookie[MSG_COOKIE_LEN])
 {
-	char head[2048], hex[2 * MSG_COOKIE_LEN + 1];
+	char hex[2 * MSG_COOKIE_LEN + 1];
+	int n;
 
 	for (size_t i = 0; i < MSG_COOKIE_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", cookie[i]);
-	snprintf(head, sizeof(head),
-		 "CONNECT /CSCOSSLC/tunnel HTTP/1.1\n"
-		 "Host: gw.vpnlab.test\n"
-		 "User-Agent: Open AnyConnect VPN Agent v9.01-3\n"
-		 "Cookie: webvpn=%s\n"
-		 "X-CSTP-Version: 1\n"
-		 "X-CSTP-Hostname: vm\n"
-		 "X-CSTP-Accept-Encoding: oc-lz4,lzs\n"
-		 "X-CSTP-Base-MTU: 1500\n"
-		 "X-CSTP-MTU: 1390\n"
-		 "X-CSTP-Address-Type: IPv6,IPv4\n"
-		 "X-CSTP-Full-IPv6-Capability: true\n"
-		 "X-DTLS-Master-Secret: 000102030405060708090A0B0C0D0E0F101112131415161718191A1B"
-		 "1C1D1E1F202122232425262728292A2B2C2D2E2F\n"
-		 "X-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC2-DTLS1_2-CHACHA20-POLY1305:"
-		 "OC-DTLS1_2-AES128-GCM:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA\n"
-		 "X-DTLS12-CipherSuite: ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:"
-		 "AES256-GCM-SHA384:AES128-GCM-SHA256:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:"
-		 "AES256-SHA:AES128-SHA\n"
-		 "X-DTLS-Accept-Encoding: oc-lz4,lzs\n",
-		 hex);
-	return testenv_request(out, cap, head, NULL);
+	n = snprintf(out, cap, V07_START_LINE V07_HTTP_LINES("%s")
+		     V07_CSTP_LINES("", OC_MASTER_SECRET) "\r\n", hex);
+	assert_true(n > 0 && (size_t)n < cap);
+	return (size_t)n;
 }
 
 static char big[65536];

@@ -16,31 +16,31 @@
 #define SHORT_TEXT 255
 #define LONG_TEXT 1024
 
-#define NUM(hdr, field, lo, hi) \
-	{ hdr, CSTP_KIND_NUM, offsetof(struct cstp_request, field), lo, hi, 0, NULL, NULL }
-#define ROW(hdr, kind, field, lo, hi, fl) \
-	{ hdr, kind, offsetof(struct cstp_request, field), lo, hi, fl, NULL, NULL }
+#define ROW(hdr, codec, field, lo, hi, fl) \
+	{ hdr, &cstp_codec_##codec, offsetof(struct cstp_request, field), lo, hi, fl }
+#define NUM(hdr, field, lo, hi) ROW(hdr, num, field, lo, hi, 0)
+#define TEXT(hdr, field, max) ROW(hdr, text, field, 0, max, 0)
 
 /* In openconnect 9.01's order (vectors/07); X-CSTP-Protocol, which 9.01
  * predates, goes where AnyConnect puts it, right after the version. */
 static const struct cstp_field request_rows[] = {
 	NUM("X-CSTP-Version", version, 0, 1000),
-	ROW("X-CSTP-Protocol", CSTP_KIND_TEXT, protocol, 0, LONG_TEXT, 0),
-	ROW("X-CSTP-Hostname", CSTP_KIND_TEXT, hostname, 0, SHORT_TEXT, 0),
-	ROW("X-AnyConnect-STRAP-Verify", CSTP_KIND_TEXT, strap_verify, 0, LONG_TEXT, 0),
-	ROW("X-AnyConnect-STRAP-Pubkey", CSTP_KIND_TEXT, strap_pubkey, 0, LONG_TEXT, 0),
-	ROW("X-CSTP-Accept-Encoding", CSTP_KIND_ENCODINGS, accept_encoding, 0, 0, 0),
+	TEXT("X-CSTP-Protocol", protocol, LONG_TEXT),
+	TEXT("X-CSTP-Hostname", hostname, SHORT_TEXT),
+	TEXT("X-AnyConnect-STRAP-Verify", strap_verify, LONG_TEXT),
+	TEXT("X-AnyConnect-STRAP-Pubkey", strap_pubkey, LONG_TEXT),
+	ROW("X-CSTP-Accept-Encoding", encodings, accept_encoding, 0, 0, 0),
 	NUM("X-CSTP-Base-MTU", base_mtu, 0, MTU_MAX),
 	NUM("X-CSTP-MTU", mtu, 0, MTU_MAX),
-	ROW("X-CSTP-Address-Type", CSTP_KIND_FAMILIES, address_type, 0, 0, 0),
-	ROW("X-CSTP-Full-IPv6-Capability", CSTP_KIND_FLAG, full_ipv6, 0, 0, 0),
-	ROW("X-CSTP-Address", CSTP_KIND_ADDRS, prev_address, 0, CSTP_MAX_PREV_ADDRESSES, 0),
-	ROW("X-CSTP-License", CSTP_KIND_TEXT, license, 0, SHORT_TEXT, 0),
-	ROW("X-DTLS-Master-Secret", CSTP_KIND_HEX, master_secret, CSTP_MASTER_SECRET_LEN,
+	ROW("X-CSTP-Address-Type", families, address_type, 0, 0, 0),
+	ROW("X-CSTP-Full-IPv6-Capability", flag, full_ipv6, 0, 0, 0),
+	ROW("X-CSTP-Address", addrs, prev_address, 0, CSTP_MAX_PREV_ADDRESSES, 0),
+	TEXT("X-CSTP-License", license, SHORT_TEXT),
+	ROW("X-DTLS-Master-Secret", hex, master_secret, CSTP_MASTER_SECRET_LEN,
 	    CSTP_MASTER_SECRET_LEN, CSTP_FIELD_UPPER_HEX),
-	ROW("X-DTLS-CipherSuite", CSTP_KIND_NAMES, dtls_ciphers, 0, CSTP_MAX_CIPHERS, 0),
-	ROW("X-DTLS12-CipherSuite", CSTP_KIND_NAMES, dtls12_ciphers, 0, CSTP_MAX_CIPHERS, 0),
-	ROW("X-DTLS-Accept-Encoding", CSTP_KIND_ENCODINGS, dtls_accept_encoding, 0, 0, 0),
+	ROW("X-DTLS-CipherSuite", names, dtls_ciphers, 0, CSTP_MAX_CIPHERS, 0),
+	ROW("X-DTLS12-CipherSuite", names, dtls12_ciphers, 0, CSTP_MAX_CIPHERS, 0),
+	ROW("X-DTLS-Accept-Encoding", encodings, dtls_accept_encoding, 0, 0, 0),
 };
 
 static const struct cstp_field_table request_table = {
@@ -79,10 +79,7 @@ int cstp_fields_parse(void *obj, const struct cstp_field_table *t,
 		/* Codecs may then always hand ptr to mem* functions. */
 		if (value.ptr == NULL)
 			value = str_view_of("");
-		if (f->kind == CSTP_KIND_CUSTOM)
-			rc = f->parse(obj, f, value, &reason);
-		else
-			rc = cstp_value_parse((char *)obj + f->offset, f, value, &reason);
+		rc = f->codec->parse((char *)obj + f->offset, f, value, &reason);
 		if (rc != 0) {
 			set_err(err, headers[i].name, reason);
 			return rc;
@@ -99,12 +96,9 @@ int cstp_fields_write(struct buf_writer *w, const void *obj,
 		const char *reason = NULL;
 		int rc;
 
-		if (f->flags & CSTP_FIELD_PARSE_ONLY)
+		if (!f->codec->write)
 			continue;
-		if (f->kind == CSTP_KIND_CUSTOM)
-			rc = f->write(w, obj, f, &reason);
-		else
-			rc = cstp_value_write(w, (const char *)obj + f->offset, f, &reason);
+		rc = f->codec->write(w, (const char *)obj + f->offset, f, &reason);
 		if (rc != 0) {
 			set_err(err, str_view_of(f->name), reason);
 			return rc;

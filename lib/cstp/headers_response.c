@@ -20,7 +20,16 @@
 /* A banner or an ASA's one-line Post-Auth-XML document. */
 #define HUGE_TEXT 16384
 
-/* Custom row flags (beyond headers_internal.h's). */
+/* Spellings the address and route writers share with their rows. */
+#define H_ADDRESS "X-CSTP-Address"
+#define H_NETMASK "X-CSTP-Netmask"
+#define H_ADDRESS_IP6 "X-CSTP-Address-IP6"
+#define H_INCLUDE "X-CSTP-Split-Include"
+#define H_INCLUDE_IP6 "X-CSTP-Split-Include-IP6"
+#define H_EXCLUDE "X-CSTP-Split-Exclude"
+#define H_EXCLUDE_IP6 "X-CSTP-Split-Exclude-IP6"
+
+/* Route row flags (beyond headers_internal.h's). */
 enum {
 	ROUTE_EXCLUDE = 1 << 8,
 	ROUTE_IPV6_ONLY = 1 << 9,
@@ -39,10 +48,11 @@ static bool is_netmask(const struct net_addr *a)
 	return (~m & (~m + 1)) == 0;
 }
 
-static int address_parse(void *obj, const struct cstp_field *f, struct str_view v,
+/* The address rows span several members: their slot is the whole struct. */
+static int address_parse(void *slot, const struct cstp_field *f, struct str_view v,
 			 const char **reason)
 {
-	struct cstp_response *r = obj;
+	struct cstp_response *r = slot;
 	struct net_addr a;
 
 	if (net_addr_parse(&a, v.ptr, v.len) != 0) {
@@ -62,10 +72,10 @@ static int address_parse(void *obj, const struct cstp_field *f, struct str_view 
 	return 0;
 }
 
-static int netmask_parse(void *obj, const struct cstp_field *f, struct str_view v,
+static int netmask_parse(void *slot, const struct cstp_field *f, struct str_view v,
 			 const char **reason)
 {
-	struct cstp_response *r = obj;
+	struct cstp_response *r = slot;
 	struct net_addr mask;
 
 	if (memchr(v.ptr, ':', v.len)) {
@@ -86,10 +96,10 @@ static int netmask_parse(void *obj, const struct cstp_field *f, struct str_view 
 	return 0;
 }
 
-static int address6_parse(void *obj, const struct cstp_field *f, struct str_view v,
+static int address6_parse(void *slot, const struct cstp_field *f, struct str_view v,
 			  const char **reason)
 {
-	struct cstp_response *r = obj;
+	struct cstp_response *r = slot;
 
 	if (net_prefix_parse(&r->address6, v.ptr, v.len) != 0 ||
 	    r->address6.addr.family != AF_INET6) {
@@ -116,10 +126,10 @@ static bool is_family(const struct net_addr *a, int family)
 
 /* Address, Netmask and the IPv6 address in one of its two forms, in
  * ocserv's order. */
-static int address_write(struct buf_writer *w, const void *obj, const struct cstp_field *f,
+static int address_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
 			 const char **reason)
 {
-	const struct cstp_response *r = obj;
+	const struct cstp_response *r = slot;
 	char text[NET_PREFIX_STRLEN];
 
 	if ((r->has_address && !is_family(&r->address, AF_INET)) ||
@@ -134,32 +144,32 @@ static int address_write(struct buf_writer *w, const void *obj, const struct cst
 	}
 	if (r->has_address) {
 		net_addr_format(&r->address, text, sizeof(text));
-		write_line(w, "X-CSTP-Address", text);
+		write_line(w, H_ADDRESS, text);
 	}
 	if (r->has_netmask) {
 		net_addr_format(&r->netmask, text, sizeof(text));
-		write_line(w, "X-CSTP-Netmask", text);
+		write_line(w, H_NETMASK, text);
 	}
 	if (!r->has_address6)
 		return 0;
 	if (!r->is_address6_legacy) {
 		net_prefix_format(&r->address6, text, sizeof(text));
-		write_line(w, "X-CSTP-Address-IP6", text);
+		write_line(w, H_ADDRESS_IP6, text);
 		return 0;
 	}
 	net_addr_format(&r->address6.addr, text, sizeof(text));
-	write_line(w, "X-CSTP-Address", text);
+	write_line(w, H_ADDRESS, text);
 	if (r->has_netmask6) {
 		net_prefix_format(&r->netmask6, text, sizeof(text));
-		write_line(w, "X-CSTP-Netmask", text);
+		write_line(w, H_NETMASK, text);
 	}
 	return 0;
 }
 
-static int route_parse(void *obj, const struct cstp_field *f, struct str_view v,
+static int route_parse(void *slot, const struct cstp_field *f, struct str_view v,
 		       const char **reason)
 {
-	struct cstp_route_list *l = &((struct cstp_response *)obj)->routes;
+	struct cstp_route_list *l = slot;
 	struct cstp_route *route;
 
 	if (l->count >= CSTP_MAX_ROUTES) {
@@ -182,10 +192,10 @@ static int route_parse(void *obj, const struct cstp_field *f, struct str_view v,
 
 /* Every route of one direction, each under the name for its family, in
  * list order; IPv4 with a dotted mask as ocserv and the ASA send it. */
-static int route_write(struct buf_writer *w, const void *obj, const struct cstp_field *f,
+static int route_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
 		       const char **reason)
 {
-	const struct cstp_route_list *l = &((const struct cstp_response *)obj)->routes;
+	const struct cstp_route_list *l = slot;
 	bool is_exclude = (f->flags & ROUTE_EXCLUDE) != 0;
 	char text[NET_PREFIX_STRLEN];
 
@@ -206,23 +216,32 @@ static int route_write(struct buf_writer *w, const void *obj, const struct cstp_
 		}
 		net_prefix_format_mask(&route->prefix, text, sizeof(text));
 		if (is_exclude)
-			write_line(w, is_v6 ? "X-CSTP-Split-Exclude-IP6" : "X-CSTP-Split-Exclude",
-				   text);
+			write_line(w, is_v6 ? H_EXCLUDE_IP6 : H_EXCLUDE, text);
 		else
-			write_line(w, is_v6 ? "X-CSTP-Split-Include-IP6" : "X-CSTP-Split-Include",
-				   text);
+			write_line(w, is_v6 ? H_INCLUDE_IP6 : H_INCLUDE, text);
 	}
 	return 0;
 }
 
-#define ROW(hdr, kind, field, lo, hi, fl) \
-	{ hdr, kind, offsetof(struct cstp_response, field), lo, hi, fl, NULL, NULL }
-#define NUM(hdr, field, range) ROW(hdr, CSTP_KIND_NUM, field, range, 0)
-#define TIMEOUT(hdr, field) ROW(hdr, CSTP_KIND_TIMEOUT, field, 0, 0xffffffffu, 0)
-#define FLAG(hdr, field) ROW(hdr, CSTP_KIND_FLAG, field, 0, 0, 0)
-#define TEXT(hdr, field, max) ROW(hdr, CSTP_KIND_TEXT, field, 0, max, 0)
-#define CUSTOM(hdr, fl, parse, write) \
-	{ hdr, CSTP_KIND_CUSTOM, 0, 0, 0, fl, parse, write }
+/* The rows that need more than one value codec. An address row reads one
+ * header each; the first writes all three, in ocserv's order. A route row
+ * reads one header each; the IPv4 row of each direction writes its IPv6
+ * routes too, keeping the list's order. */
+static const struct cstp_codec address_codec = { address_parse, address_write };
+static const struct cstp_codec netmask_codec = { netmask_parse, NULL };
+static const struct cstp_codec address6_codec = { address6_parse, NULL };
+static const struct cstp_codec route_codec = { route_parse, route_write };
+static const struct cstp_codec route6_codec = { route_parse, NULL };
+
+#define ROW(hdr, codec, field, lo, hi, fl) \
+	{ hdr, &cstp_codec_##codec, offsetof(struct cstp_response, field), lo, hi, fl }
+#define NUM(hdr, field, range) ROW(hdr, num, field, range, 0)
+#define TIMEOUT(hdr, field) ROW(hdr, timeout, field, 0, 0xffffffffu, 0)
+#define FLAG(hdr, field) ROW(hdr, flag, field, 0, 0, 0)
+#define TEXT(hdr, field, max) ROW(hdr, text, field, 0, max, 0)
+#define ADDRESS(hdr, codec) { hdr, &codec, 0, 0, 0, 0 }
+#define ROUTE(hdr, codec, fl) \
+	{ hdr, &codec, offsetof(struct cstp_response, routes), 0, 0, fl }
 #define ALL_ENCODINGS (CSTP_ENCODING_OC_LZ4 | CSTP_ENCODING_LZS | CSTP_ENCODING_DEFLATE)
 #define DTLS_ENCODINGS (CSTP_ENCODING_OC_LZ4 | CSTP_ENCODING_LZS)
 
@@ -233,27 +252,25 @@ static const struct cstp_field response_rows[] = {
 	TEXT("X-CSTP-Hostname", hostname, SHORT_TEXT),
 	NUM("X-CSTP-DPD", dpd, U32_ALL),
 	TEXT("X-CSTP-Default-Domain", default_domain, LONG_TEXT),
-	CUSTOM("X-CSTP-Address", 0, address_parse, address_write),
-	CUSTOM("X-CSTP-Netmask", CSTP_FIELD_PARSE_ONLY, netmask_parse, NULL),
-	CUSTOM("X-CSTP-Address-IP6", CSTP_FIELD_PARSE_ONLY, address6_parse, NULL),
-	ROW("X-CSTP-DNS", CSTP_KIND_ADDRS, dns, 0, CSTP_MAX_DNS, 0),
-	ROW("X-CSTP-DNS-IP6", CSTP_KIND_ADDRS, dns6, 0, CSTP_MAX_DNS, 0),
-	ROW("X-CSTP-NBNS", CSTP_KIND_ADDRS, nbns, 0, CSTP_MAX_DNS, 0),
-	ROW("X-CSTP-Split-DNS", CSTP_KIND_TEXTS, split_dns, 0, CSTP_MAX_SPLIT_DNS, 0),
-	CUSTOM("X-CSTP-Split-Include", 0, route_parse, route_write),
-	CUSTOM("X-CSTP-Split-Include-IP6", CSTP_FIELD_PARSE_ONLY | ROUTE_IPV6_ONLY,
-	       route_parse, NULL),
+	ADDRESS(H_ADDRESS, address_codec),
+	ADDRESS(H_NETMASK, netmask_codec),
+	ADDRESS(H_ADDRESS_IP6, address6_codec),
+	ROW("X-CSTP-DNS", addrs, dns, 0, CSTP_MAX_DNS, 0),
+	ROW("X-CSTP-DNS-IP6", addrs, dns6, 0, CSTP_MAX_DNS, 0),
+	ROW("X-CSTP-NBNS", addrs, nbns, 0, CSTP_MAX_DNS, 0),
+	ROW("X-CSTP-Split-DNS", texts, split_dns, 0, CSTP_MAX_SPLIT_DNS, 0),
+	ROUTE(H_INCLUDE, route_codec, 0),
+	ROUTE(H_INCLUDE_IP6, route6_codec, ROUTE_IPV6_ONLY),
 	FLAG("X-CSTP-Tunnel-All-DNS", tunnel_all_dns),
 	FLAG("X-CSTP-Client-Bypass-Protocol", client_bypass_protocol),
-	CUSTOM("X-CSTP-Split-Exclude", ROUTE_EXCLUDE, route_parse, route_write),
-	CUSTOM("X-CSTP-Split-Exclude-IP6",
-	       CSTP_FIELD_PARSE_ONLY | ROUTE_EXCLUDE | ROUTE_IPV6_ONLY, route_parse, NULL),
+	ROUTE(H_EXCLUDE, route_codec, ROUTE_EXCLUDE),
+	ROUTE(H_EXCLUDE_IP6, route6_codec, ROUTE_EXCLUDE | ROUTE_IPV6_ONLY),
 	NUM("X-CSTP-Keepalive", keepalive, U32_ALL),
 	TIMEOUT("X-CSTP-Idle-Timeout", idle_timeout),
 	FLAG("X-CSTP-Smartcard-Removal-Disconnect", smartcard_removal_disconnect),
 	FLAG("X-CSTP-DynDNS", dyndns),
 	NUM("X-CSTP-Rekey-Time", rekey_time, U32_ALL),
-	ROW("X-CSTP-Rekey-Method", CSTP_KIND_REKEY, rekey_method, 0, 0, 0),
+	ROW("X-CSTP-Rekey-Method", rekey, rekey_method, 0, 0, 0),
 	/* openconnect matches this spelling; ocserv writes "-Pac-URL". */
 	TEXT("X-CSTP-MSIE-Proxy-PAC-URL", proxy_pac_url, LONG_TEXT),
 	TIMEOUT("X-CSTP-Session-Timeout", session_timeout),
@@ -267,21 +284,21 @@ static const struct cstp_field response_rows[] = {
 	NUM("X-DTLS-DPD", dtls_dpd, U32_ALL),
 	NUM("X-DTLS-Port", dtls_port, PORT_RANGE),
 	NUM("X-DTLS-Rekey-Time", dtls_rekey_time, U32_ALL),
-	ROW("X-DTLS-Rekey-Method", CSTP_KIND_REKEY, dtls_rekey_method, 0, 0, 0),
+	ROW("X-DTLS-Rekey-Method", rekey, dtls_rekey_method, 0, 0, 0),
 	NUM("X-DTLS-Keepalive", dtls_keepalive, U32_ALL),
-	ROW("X-DTLS-App-ID", CSTP_KIND_HEX, app_id, 1, CSTP_APP_ID_MAX, 0),
+	ROW("X-DTLS-App-ID", hex, app_id, 1, CSTP_APP_ID_MAX, 0),
 	/* openconnect aborts the whole CONNECT unless this is 64 hex digits. */
-	ROW("X-DTLS-Session-ID", CSTP_KIND_HEX, session_id, CSTP_SESSION_ID_LEN,
+	ROW("X-DTLS-Session-ID", hex, session_id, CSTP_SESSION_ID_LEN,
 	    CSTP_SESSION_ID_LEN, 0),
-	ROW("X-DTLS-CipherSuite", CSTP_KIND_TOKEN, dtls_cipher, 0, 0, 0),
-	ROW("X-DTLS12-CipherSuite", CSTP_KIND_TOKEN, dtls12_cipher, 0, 0, 0),
+	ROW("X-DTLS-CipherSuite", token, dtls_cipher, 0, 0, 0),
+	ROW("X-DTLS12-CipherSuite", token, dtls12_cipher, 0, 0, 0),
 	NUM("X-DTLS-MTU", dtls_mtu, MTU_RANGE),
 	NUM("X-CSTP-Base-MTU", base_mtu, MTU_RANGE),
 	NUM("X-CSTP-MTU", mtu, MTU_RANGE),
 	TEXT("X-CSTP-Banner", banner, HUGE_TEXT),
-	ROW("X-DTLS-Content-Encoding", CSTP_KIND_ENCODING, dtls_content_encoding, 0,
+	ROW("X-DTLS-Content-Encoding", encoding, dtls_content_encoding, 0,
 	    DTLS_ENCODINGS, 0),
-	ROW("X-CSTP-Content-Encoding", CSTP_KIND_ENCODING, content_encoding, 0,
+	ROW("X-CSTP-Content-Encoding", encoding, content_encoding, 0,
 	    ALL_ENCODINGS, 0),
 	TEXT("X-CSTP-Post-Auth-XML", post_auth_xml, HUGE_TEXT),
 };

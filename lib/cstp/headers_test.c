@@ -17,6 +17,7 @@
 #include "lib/base/err.h"
 #include "lib/base/testutil.h"
 #include "lib/cstp/headers.h"
+#include "tests/vectors/vectors.h"
 
 /*
  * vectors/07, from X-CSTP-Version on (Host, User-Agent and Cookie belong to
@@ -27,76 +28,12 @@
 #define SECRET_HEX \
 	"00112233445566778899AABBCCDDEEFF0123456789ABCDEFFEDCBA9876543210" \
 	"A5A5A5A55A5A5A5A0F1E2D3C4B5A6978"
-static const char request_07[] =
-	"X-CSTP-Version: 1\r\n"
-	"X-CSTP-Hostname: vm\r\n"
-	"X-AnyConnect-STRAP-Verify: <BASE64 DER ECDSA-P256 signature>\r\n"
-	"X-AnyConnect-STRAP-Pubkey: <BASE64 DER SubjectPublicKeyInfo, P-256, 124 chars>\r\n"
-	"X-CSTP-Accept-Encoding: oc-lz4,lzs\r\n"
-	"X-CSTP-Base-MTU: 1500\r\n"
-	"X-CSTP-MTU: 1390\r\n"
-	"X-CSTP-Address-Type: IPv6,IPv4\r\n"
-	"X-CSTP-Full-IPv6-Capability: true\r\n"
-	"X-DTLS-Master-Secret: " SECRET_HEX "\r\n"
-	"X-DTLS-CipherSuite: PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC2-DTLS1_2-CHACHA20-POLY1305:"
-	"OC-DTLS1_2-AES128-GCM:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA\r\n"
-	"X-DTLS12-CipherSuite: ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:"
-	"AES256-GCM-SHA384:AES128-GCM-SHA256:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:"
-	"AES256-SHA:AES128-SHA\r\n"
-	"X-DTLS-Accept-Encoding: oc-lz4,lzs\r\n";
+static const char request_07[] = V07_CSTP_LINES(V07_STRAP_LINES, SECRET_HEX);
 
-#define RESPONSE_HEAD \
-	"X-CSTP-Version: 1\r\n" \
-	"X-CSTP-Server-Name: ocserv 1.1.6\r\n" \
-	"X-CSTP-Hostname: vm\r\n" \
-	"X-CSTP-DPD: 30\r\n" \
-	"X-CSTP-Default-Domain: vpnlab.test\r\n" \
-	"X-CSTP-Address: 198.19.10.50\r\n" \
-	"X-CSTP-Netmask: 255.255.255.0\r\n" \
-	"X-CSTP-Split-Include: 198.18.2.0/255.255.255.0\r\n" \
-	"X-CSTP-Tunnel-All-DNS: false\r\n" \
-	"X-CSTP-Client-Bypass-Protocol: false\r\n" \
-	"X-CSTP-Keepalive: 32400\r\n" \
-	"X-CSTP-Idle-Timeout: none\r\n" \
-	"X-CSTP-Smartcard-Removal-Disconnect: true\r\n"
-
-#define RESPONSE_MIDDLE \
-	"X-CSTP-Rekey-Method: ssl\r\n" \
-	"X-CSTP-Session-Timeout: 0\r\n" \
-	"X-CSTP-Session-Timeout-Remaining: 0\r\n" \
-	"X-CSTP-Disconnected-Timeout: none\r\n" \
-	"X-CSTP-Keep: true\r\n" \
-	"X-CSTP-TCP-Keepalive: true\r\n" \
-	"X-CSTP-License: accept\r\n" \
-	"X-DTLS-DPD: 30\r\n" \
-	"X-DTLS-Port: 443\r\n"
-
-/* vectors/08: dtls-psk = true. */
-static const char response_08[] =
-	RESPONSE_HEAD
-	"X-CSTP-Rekey-Time: 172801\r\n"
-	RESPONSE_MIDDLE
-	"X-DTLS-Rekey-Time: 172811\r\n"
-	"X-DTLS-Rekey-Method: ssl\r\n"
-	"X-DTLS-Keepalive: 32400\r\n"
-	"X-DTLS-App-ID: 769234bc77c65d92bbede8f6761244ba97c49d084a095deeaa640b9701592bbe\r\n"
-	"X-DTLS-CipherSuite: PSK-NEGOTIATE\r\n"
-	"X-CSTP-Base-MTU: 1500\r\n"
-	"X-CSTP-MTU: 1434\r\n";
-
-/* vectors/09: legacy negotiation, X-DTLS12 chosen. */
-static const char response_09[] =
-	RESPONSE_HEAD
-	"X-CSTP-Rekey-Time: 172813\r\n"
-	RESPONSE_MIDDLE
-	"X-DTLS-Rekey-Time: 172823\r\n"
-	"X-DTLS-Rekey-Method: ssl\r\n"
-	"X-DTLS-Keepalive: 32400\r\n"
-	"X-DTLS-Session-ID: b89eaf66174e4aef16cc1643219d6c60667a6fe88c8b8d31693ebda524a4d932\r\n"
-	"X-DTLS12-CipherSuite: AES256-GCM-SHA384\r\n"
-	"X-DTLS-MTU: 1434\r\n"
-	"X-CSTP-Base-MTU: 1500\r\n"
-	"X-CSTP-MTU: 1434\r\n";
+/* vectors/08 (dtls-psk = true) and 09 (legacy, X-DTLS12 chosen), without
+ * the status line. */
+static const char response_08[] = V08_LINES;
+static const char response_09[] = V09_LINES;
 
 #define MAX_LINES 64
 

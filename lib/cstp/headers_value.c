@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Reading one X-CSTP/X-DTLS header value by kind (headers_write.c is the
- * other direction and applies the same rules).
+ * Single X-CSTP/X-DTLS header values, one codec per kind with its reader and
+ * its writer side by side: every writer checks its value with the rule the
+ * reader applies, so whatever we send we would also accept, and no value
+ * can smuggle in a line break. Also the lexical rules the lists share
+ * (headers_list.c).
  */
 #include <string.h>
 #include <strings.h>
 
 #include "lib/base/err.h"
-#include "lib/base/hex.h"
 #include "lib/cstp/headers_internal.h"
-#include "lib/net/addr.h"
 
 #define TOKEN_MAX 64       /* one cipher-suite name */
-#define LIST_ITEMS_MAX 16  /* tokens in an encoding or address-type list */
 
 static const struct {
 	const char *name;
@@ -40,11 +40,18 @@ const char *cstp_encoding_name(unsigned bit)
 	return NULL;
 }
 
-const char *cstp_rekey_name(enum cstp_rekey m)
+unsigned cstp_encoding_bit(struct str_view token)
 {
-	if (m < CSTP_REKEY_SSL || m > CSTP_REKEY_NONE)
-		return NULL;
-	return rekey_names[m];
+	/* Old openconnect wrote "deflate;q=1.0": parameters do not matter. */
+	const char *semi = memchr(token.ptr, ';', token.len);
+
+	if (semi)
+		token.len = (size_t)(semi - token.ptr);
+	token = cstp_value_trim(token);
+	for (size_t i = 0; i < N_ENCODINGS; i++)
+		if (str_view_eq_nocase(token, encodings[i].name))
+			return encodings[i].bit;
+	return 0;
 }
 
 bool cstp_value_is_clean(struct str_view v)
@@ -72,7 +79,7 @@ bool cstp_value_is_token(struct str_view v)
 	return true;
 }
 
-static struct str_view trim(struct str_view v)
+struct str_view cstp_value_trim(struct str_view v)
 {
 	while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\t')) {
 		v.ptr++;
@@ -83,8 +90,7 @@ static struct str_view trim(struct str_view v)
 	return v;
 }
 
-/* Splits off the part of *rest before sep; false when nothing is left. */
-static bool next_item(struct str_view *rest, char sep, struct str_view *item)
+bool cstp_value_next_item(struct str_view *rest, char sep, struct str_view *item)
 {
 	const char *end;
 
@@ -101,6 +107,25 @@ static bool next_item(struct str_view *rest, char sep, struct str_view *item)
 		rest->len = 0;
 	}
 	return true;
+}
+
+void cstp_line_start(struct buf_writer *w, const char *name)
+{
+	buf_write_str(w, name);
+	buf_write_bytes(w, ": ", 2);
+}
+
+void cstp_line_end(struct buf_writer *w)
+{
+	buf_write_bytes(w, "\r\n", 2);
+}
+
+/* A value already checked, on a line of its own. */
+static void write_word(struct buf_writer *w, const struct cstp_field *f, const char *word)
+{
+	cstp_line_start(w, f->name);
+	buf_write_str(w, word);
+	cstp_line_end(w);
 }
 
 static int parse_u32(uint32_t *out, struct str_view v, uint32_t min, uint32_t max,
@@ -127,15 +152,11 @@ static int parse_u32(uint32_t *out, struct str_view v, uint32_t min, uint32_t ma
 	return 0;
 }
 
-static int parse_num(struct cstp_num *out, const struct cstp_field *f, struct str_view v,
+static int num_parse(void *slot, const struct cstp_field *f, struct str_view v,
 		     const char **reason)
 {
-	if (f->kind == CSTP_KIND_TIMEOUT && str_view_eq_nocase(v, "none")) {
-		out->is_set = true;
-		out->is_none = true;
-		out->value = 0;
-		return 0;
-	}
+	struct cstp_num *out = slot;
+
 	if (parse_u32(&out->value, v, f->min, f->max, reason) != 0)
 		return VPN_ERR_INVALID;
 	out->is_set = true;
@@ -143,8 +164,61 @@ static int parse_num(struct cstp_num *out, const struct cstp_field *f, struct st
 	return 0;
 }
 
-static int parse_flag(enum cstp_flag *out, struct str_view v, const char **reason)
+static int timeout_parse(void *slot, const struct cstp_field *f, struct str_view v,
+			 const char **reason)
 {
+	struct cstp_num *out = slot;
+
+	if (!str_view_eq_nocase(v, "none"))
+		return num_parse(slot, f, v, reason);
+	out->is_set = true;
+	out->is_none = true;
+	out->value = 0;
+	return 0;
+}
+
+static int num_write_checked(struct buf_writer *w, const struct cstp_num *n,
+			     const struct cstp_field *f, bool may_be_none, const char **reason)
+{
+	if (!n->is_set)
+		return 0;
+	if (n->is_none && !may_be_none) {
+		*reason = "none is not allowed here";
+		return VPN_ERR_INVALID;
+	}
+	if (!n->is_none && (n->value < f->min || n->value > f->max)) {
+		*reason = "number out of range";
+		return VPN_ERR_INVALID;
+	}
+	cstp_line_start(w, f->name);
+	if (n->is_none)
+		buf_write_str(w, "none");
+	else
+		buf_printf(w, "%u", (unsigned)n->value);
+	cstp_line_end(w);
+	return 0;
+}
+
+static int num_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+		     const char **reason)
+{
+	return num_write_checked(w, slot, f, false, reason);
+}
+
+static int timeout_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+			 const char **reason)
+{
+	return num_write_checked(w, slot, f, true, reason);
+}
+
+const struct cstp_codec cstp_codec_num = { num_parse, num_write };
+const struct cstp_codec cstp_codec_timeout = { timeout_parse, timeout_write };
+
+static int flag_parse(void *slot, const struct cstp_field *f, struct str_view v,
+		      const char **reason)
+{
+	enum cstp_flag *out = slot;
+
 	if (str_view_eq_nocase(v, "true"))
 		*out = CSTP_FLAG_TRUE;
 	else if (str_view_eq_nocase(v, "false"))
@@ -156,7 +230,19 @@ static int parse_flag(enum cstp_flag *out, struct str_view v, const char **reaso
 	return 0;
 }
 
-static int parse_text(struct str_view *out, const struct cstp_field *f, struct str_view v,
+static int flag_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+		      const char **reason)
+{
+	enum cstp_flag flag = *(const enum cstp_flag *)slot;
+
+	if (flag != CSTP_FLAG_ABSENT)
+		write_word(w, f, flag == CSTP_FLAG_TRUE ? "true" : "false");
+	return 0;
+}
+
+const struct cstp_codec cstp_codec_flag = { flag_parse, flag_write };
+
+static int text_parse(void *slot, const struct cstp_field *f, struct str_view v,
 		      const char **reason)
 {
 	if (v.len > f->max) {
@@ -167,53 +253,72 @@ static int parse_text(struct str_view *out, const struct cstp_field *f, struct s
 		*reason = "control character in value";
 		return VPN_ERR_INVALID;
 	}
-	*out = v;
+	*(struct str_view *)slot = v;
 	return 0;
 }
 
-static unsigned encoding_bit(struct str_view token)
+static void write_view(struct buf_writer *w, const struct cstp_field *f, struct str_view v)
 {
-	/* Old openconnect wrote "deflate;q=1.0": parameters do not matter. */
-	const char *semi = memchr(token.ptr, ';', token.len);
-
-	if (semi)
-		token.len = (size_t)(semi - token.ptr);
-	token = trim(token);
-	for (size_t i = 0; i < N_ENCODINGS; i++)
-		if (str_view_eq_nocase(token, encodings[i].name))
-			return encodings[i].bit;
-	return 0;
+	cstp_line_start(w, f->name);
+	buf_write_bytes(w, v.ptr, v.len);
+	cstp_line_end(w);
 }
 
-/* Comma lists where unknown tokens are skipped (newer peers may add some). */
-static int parse_token_mask(unsigned *out, struct str_view v, bool is_family,
-			    const char **reason)
+static int text_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+		      const char **reason)
 {
-	struct str_view item;
-	unsigned mask = 0, n = 0;
+	struct str_view v = *(const struct str_view *)slot;
 
-	while (next_item(&v, ',', &item)) {
-		if (++n > LIST_ITEMS_MAX) {
-			*reason = "too many list items";
-			return VPN_ERR_TOO_BIG;
-		}
-		if (!is_family)
-			mask |= encoding_bit(item);
-		else if (str_view_eq_nocase(trim(item), "IPv4"))
-			mask |= CSTP_FAMILY_IPV4;
-		else if (str_view_eq_nocase(trim(item), "IPv6"))
-			mask |= CSTP_FAMILY_IPV6;
+	if (v.ptr == NULL)
+		return 0;
+	if (!cstp_value_is_clean(v)) {
+		*reason = "value would not parse back";
+		return VPN_ERR_INVALID;
 	}
-	*out = mask;
+	if (v.len > f->max) {
+		*reason = "value too long";
+		return VPN_ERR_TOO_BIG;
+	}
+	write_view(w, f, v);
 	return 0;
 }
 
-static int parse_encoding(enum cstp_encoding *out, const struct cstp_field *f,
-			  struct str_view v, const char **reason)
+const struct cstp_codec cstp_codec_text = { text_parse, text_write };
+
+static int token_parse(void *slot, const struct cstp_field *f, struct str_view v,
+		       const char **reason)
+{
+	if (!cstp_value_is_token(v)) {
+		*reason = "malformed cipher-suite name";
+		return VPN_ERR_INVALID;
+	}
+	*(struct str_view *)slot = v;
+	return 0;
+}
+
+static int token_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+		       const char **reason)
+{
+	struct str_view v = *(const struct str_view *)slot;
+
+	if (v.ptr == NULL)
+		return 0;
+	if (!cstp_value_is_token(v)) {
+		*reason = "value would not parse back";
+		return VPN_ERR_INVALID;
+	}
+	write_view(w, f, v);
+	return 0;
+}
+
+const struct cstp_codec cstp_codec_token = { token_parse, token_write };
+
+static int encoding_parse(void *slot, const struct cstp_field *f, struct str_view v,
+			  const char **reason)
 {
 	for (size_t i = 0; i < N_ENCODINGS; i++) {
 		if ((encodings[i].bit & f->max) && str_view_eq_nocase(v, encodings[i].name)) {
-			*out = (enum cstp_encoding)encodings[i].bit;
+			*(enum cstp_encoding *)slot = (enum cstp_encoding)encodings[i].bit;
 			return 0;
 		}
 	}
@@ -222,11 +327,30 @@ static int parse_encoding(enum cstp_encoding *out, const struct cstp_field *f,
 	return VPN_ERR_INVALID;
 }
 
-static int parse_rekey(enum cstp_rekey *out, struct str_view v, const char **reason)
+static int encoding_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+			  const char **reason)
+{
+	enum cstp_encoding e = *(const enum cstp_encoding *)slot;
+	const char *name = cstp_encoding_name((unsigned)e);
+
+	if (e == CSTP_ENCODING_NONE)
+		return 0;
+	if (!name || !((unsigned)e & f->max)) {
+		*reason = "encoding not allowed here";
+		return VPN_ERR_INVALID;
+	}
+	write_word(w, f, name);
+	return 0;
+}
+
+const struct cstp_codec cstp_codec_encoding = { encoding_parse, encoding_write };
+
+static int rekey_parse(void *slot, const struct cstp_field *f, struct str_view v,
+		       const char **reason)
 {
 	for (int m = CSTP_REKEY_SSL; m <= CSTP_REKEY_NONE; m++) {
 		if (str_view_eq_nocase(v, rekey_names[m])) {
-			*out = (enum cstp_rekey)m;
+			*(enum cstp_rekey *)slot = (enum cstp_rekey)m;
 			return 0;
 		}
 	}
@@ -234,113 +358,19 @@ static int parse_rekey(enum cstp_rekey *out, struct str_view v, const char **rea
 	return VPN_ERR_INVALID;
 }
 
-static int parse_addr_item(struct cstp_addr_list *list, const struct cstp_field *f,
-			   struct str_view v, const char **reason)
+static int rekey_write(struct buf_writer *w, const void *slot, const struct cstp_field *f,
+		       const char **reason)
 {
-	if (list->count >= f->max) {
-		*reason = "too many values";
-		return VPN_ERR_TOO_BIG;
-	}
-	if (net_addr_parse(&list->items[list->count], v.ptr, v.len) != 0) {
-		*reason = "expected an IP address";
-		return VPN_ERR_INVALID;
-	}
-	list->count++;
-	return 0;
-}
+	enum cstp_rekey m = *(const enum cstp_rekey *)slot;
 
-static int parse_text_item(struct cstp_text_list *list, const struct cstp_field *f,
-			   struct str_view v, const char **reason)
-{
-	if (list->count >= f->max) {
-		*reason = "too many values";
-		return VPN_ERR_TOO_BIG;
-	}
-	if (v.len == 0 || v.len > CSTP_LIST_TEXT_MAX || !cstp_value_is_clean(v)) {
-		*reason = "expected a domain name";
-		return VPN_ERR_INVALID;
-	}
-	list->items[list->count++] = v;
-	return 0;
-}
-
-static int parse_names(struct cstp_name_list *list, const struct cstp_field *f,
-		       struct str_view v, const char **reason)
-{
-	struct str_view item;
-
-	list->count = 0;
-	while (next_item(&v, ':', &item)) {
-		if (list->count >= f->max) {
-			*reason = "too many cipher suites";
-			return VPN_ERR_TOO_BIG;
-		}
-		if (!cstp_value_is_token(item)) {
-			*reason = "malformed cipher-suite name";
-			return VPN_ERR_INVALID;
-		}
-		list->items[list->count++] = item;
-	}
-	return 0;
-}
-
-static int parse_hex(struct cstp_hex *out, const struct cstp_field *f, struct str_view v,
-		     const char **reason)
-{
-	size_t n = v.len / 2;
-
-	if (v.len % 2 || n < f->min || n > f->max) {
-		*reason = f->min == f->max ? "wrong number of hex digits"
-					   : "hex value of the wrong length";
-		return VPN_ERR_INVALID;
-	}
-	if (hex_decode(out->bytes, n, v.ptr, v.len) != 0) {
-		buf_wipe(out->bytes, sizeof(out->bytes));
-		out->len = 0;
-		*reason = "expected hex digits";
-		return VPN_ERR_INVALID;
-	}
-	out->len = n;
-	return 0;
-}
-
-int cstp_value_parse(void *slot, const struct cstp_field *f, struct str_view v,
-		     const char **reason)
-{
-	switch (f->kind) {
-	case CSTP_KIND_NUM:
-	case CSTP_KIND_TIMEOUT:
-		return parse_num(slot, f, v, reason);
-	case CSTP_KIND_FLAG:
-		return parse_flag(slot, v, reason);
-	case CSTP_KIND_TEXT:
-		return parse_text(slot, f, v, reason);
-	case CSTP_KIND_TOKEN:
-		if (!cstp_value_is_token(v)) {
-			*reason = "malformed cipher-suite name";
-			return VPN_ERR_INVALID;
-		}
-		*(struct str_view *)slot = v;
+	if (m == CSTP_REKEY_ABSENT)
 		return 0;
-	case CSTP_KIND_ENCODINGS:
-		return parse_token_mask(slot, v, false, reason);
-	case CSTP_KIND_FAMILIES:
-		return parse_token_mask(slot, v, true, reason);
-	case CSTP_KIND_ENCODING:
-		return parse_encoding(slot, f, v, reason);
-	case CSTP_KIND_REKEY:
-		return parse_rekey(slot, v, reason);
-	case CSTP_KIND_ADDRS:
-		return parse_addr_item(slot, f, v, reason);
-	case CSTP_KIND_TEXTS:
-		return parse_text_item(slot, f, v, reason);
-	case CSTP_KIND_NAMES:
-		return parse_names(slot, f, v, reason);
-	case CSTP_KIND_HEX:
-		return parse_hex(slot, f, v, reason);
-	case CSTP_KIND_CUSTOM:
-		break;
+	if (m < CSTP_REKEY_SSL || m > CSTP_REKEY_NONE) {
+		*reason = "unknown rekey method";
+		return VPN_ERR_INVALID;
 	}
-	*reason = "no reader for this header";
-	return VPN_ERR_INVALID;
+	write_word(w, f, rekey_names[m]);
+	return 0;
 }
+
+const struct cstp_codec cstp_codec_rekey = { rekey_parse, rekey_write };

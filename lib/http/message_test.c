@@ -13,7 +13,7 @@
 
 #include "lib/base/testutil.h"
 #include "lib/http/message_internal.h"
-#include "lib/http/test_vectors.h"
+#include "tests/vectors/vectors.h"
 
 #define S(x) x, sizeof(x) - 1
 

@@ -15,7 +15,7 @@
 #include "lib/base/testutil.h"
 #include "lib/http/headers.h"
 #include "lib/http/request.h"
-#include "lib/http/test_vectors.h"
+#include "tests/vectors/vectors.h"
 
 typedef void check_fn(const struct http_request *req, size_t consumed,
 		      const char *base, const void *ctx);

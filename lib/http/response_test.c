@@ -14,7 +14,7 @@
 #include "lib/base/testutil.h"
 #include "lib/http/headers.h"
 #include "lib/http/response.h"
-#include "lib/http/test_vectors.h"
+#include "tests/vectors/vectors.h"
 
 /* A string literal as pointer and length. */
 #define S(x) x, sizeof(x) - 1

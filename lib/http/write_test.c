@@ -16,8 +16,8 @@
 #include "lib/base/err.h"
 #include "lib/http/request.h"
 #include "lib/http/response.h"
-#include "lib/http/test_vectors.h"
 #include "lib/http/write.h"
+#include "tests/vectors/vectors.h"
 
 static char out[4096];
 
