@@ -23,6 +23,7 @@
 #include "lib/base/log.h"
 #include "lib/cstp/mtu.h"
 #include "lib/dtls/frame.h"
+#include "lib/net/offload.h"
 #include "lib/net/tun.h"
 
 #define TICK_MS 250          /* DPD and keepalive look-ups while up */
@@ -329,6 +330,15 @@ int dtls_link_send(struct dtls_link *d, const void *packet, size_t len)
 	return VPN_ERR_AGAIN;
 }
 
+/* A full tun queue drops the packet, as a router would. */
+static void to_tun(struct dtls_link *d, const uint8_t *pkt, size_t len)
+{
+	if (d->gro)
+		net_gro_write(d->gro, pkt, len);
+	else
+		net_tun_write(d->tun_fd, pkt, len);
+}
+
 static void on_record(struct dtls_link *d, const uint8_t *rec, size_t len)
 {
 	struct dtls_frame f;
@@ -341,7 +351,7 @@ static void on_record(struct dtls_link *d, const uint8_t *rec, size_t len)
 	case CSTP_TYPE_DATA:
 		d->packets_in++;
 		d->bytes_in += f.payload_len;
-		net_tun_write(d->tun_fd, f.payload, f.payload_len);
+		to_tun(d, f.payload, f.payload_len);
 		break;
 	case CSTP_TYPE_DPD_REQ:
 		/* Byte for byte: a padded DPD is an MTU probe (§8.6). */
@@ -396,7 +406,7 @@ static void on_old_io(struct event_io *io, unsigned events)
 		    PARSE_DONE && f.type == CSTP_TYPE_DATA) {
 			d->packets_in++;
 			d->bytes_in += f.payload_len;
-			net_tun_write(d->tun_fd, f.payload, f.payload_len);
+			to_tun(d, f.payload, f.payload_len);
 		}
 	}
 }

@@ -20,7 +20,8 @@
  *
  * Ownership: the link owns its UDP socket, its struct dtls_conn and the
  * secrets in params (wiped by dtls_link_reset and dtls_link_cleanup); it
- * borrows the event loop and the tun fd while it runs.
+ * borrows the event loop, the tun fd and the tunnel's coalescer (the
+ * tunnel flushes it at the end of each loop iteration) while it runs.
  */
 #ifndef CLIENT_DTLS_LINK_H
 #define CLIENT_DTLS_LINK_H
@@ -35,6 +36,7 @@
 #include "lib/tls/dtls.h"
 
 struct tls_conn;
+struct net_gro;
 
 #define DTLS_LINK_RETRANS_MS 1000   /* first retransmission; doubles */
 #define DTLS_LINK_TOTAL_MS 32000    /* with the above: hellos at 0, 1, 3, 7, 15, 31 s */
@@ -81,6 +83,7 @@ struct dtls_link {
 	struct event_io io;
 	struct event_timer timer;    /* handshake retransmissions, DPD, keepalive, retry */
 	int tun_fd;                  /* borrowed */
+	struct net_gro *gro;         /* borrowed: set when tun_fd takes coalesced frames */
 	dtls_link_change_fn on_change;
 	void *owner;                 /* for on_change */
 

@@ -9,6 +9,7 @@
  * nothing back brings a DPD request no sooner than DTLS_LINK_QUIET_MS, sent
  * twice; unanswered, the channel is dead well before the gateway's DPD
  * interval; answered, or with data coming back, the channel stays up.
+ * DATA through the tunnel's coalescer comes out merged at the loop's turn.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 
 #include "client/dtls_link.h"
 #include "lib/base/err.h"
+#include "lib/net/offload.h"
 #include "lib/tls/tls.h"
 
 #define ROUNDS_MAX 2000 /* loop passes in one wait, at 5 ms each at most */
@@ -350,10 +352,100 @@ static void test_quiet_data_back(void **state)
 	assert_int_equal(f->d.packets_in, 6);
 }
 
+/*
+ * With the tunnel's coalescer (an offload tun, lib/net/offload.h), two
+ * contiguous TCP segments from the gateway reach tun as one frame when the
+ * loop's iteration ends: a virtio-net header asking for TCPv4 segmentation
+ * at the first segment's size, then one IP packet holding both payloads.
+ * Packets built here by RFC 791/793 (checksums included).
+ */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* 0x00 (DATA) + IPv4/TCP 198.18.2.2:5201 -> 198.19.10.50:40000, ACK, 600 bytes at seq. */
+static size_t data_record(uint8_t *rec, uint32_t seq)
+{
+	uint8_t *p = rec + 1;
+	size_t len = 40 + 600;
+
+	memset(rec, 0, 41);
+	p[0] = 0x45;
+	put16(p + 2, (uint32_t)len);
+	p[6] = 0x40;
+	p[8] = 64;
+	p[9] = 6;
+	memcpy(p + 12, (uint8_t[]){ 198, 18, 2, 2, 198, 19, 10, 50 }, 8);
+	put16(p + 10, (uint16_t)~sum16(0, p, 20));
+	put16(p + 20, 5201);
+	put16(p + 22, 40000);
+	put16(p + 24, seq >> 16);
+	put16(p + 26, seq);
+	put16(p + 30, 1);
+	p[32] = 0x50;
+	p[33] = 0x10;
+	put16(p + 34, 0xffff);
+	for (size_t i = 0; i < 600; i++)
+		p[40 + i] = (uint8_t)(seq + i);
+	put16(p + 36, (uint16_t)~sum16(sum16(6 + 620, p + 12, 8), p + 20, len - 20));
+	return len + 1;
+}
+
+static void flush_gro(struct event_loop *loop, void *ctx)
+{
+	(void)loop;
+	net_gro_flush(ctx);
+}
+
+static void test_data_coalesced(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t rec[1 + 640], buf[NET_OFFLOAD_FRAME_MAX];
+	const uint32_t seq = 1000000;
+	ssize_t n = -1;
+
+	f->d.gro = net_gro_new(f->tun[0], 2);
+	assert_non_null(f->d.gro);
+	event_loop_on_iteration_end(f->loop, flush_gro, f->d.gro);
+	connect_first(f);
+	for (uint32_t i = 0; i < 2; i++)
+		assert_int_equal(dtls_conn_write(f->srv, rec, data_record(rec, seq + 600 * i)), 0);
+	/* both datagrams wait on the socket, so one pass reads them */
+	poll(NULL, 0, 50);
+	for (int i = 0; i < ROUNDS_MAX && n < 0; i++) {
+		event_loop_run_once(f->loop, 5);
+		n = read(f->tun[1], buf, sizeof(buf));
+	}
+	assert_int_equal(n, 10 + 40 + 1200);
+	assert_int_equal(buf[1], 1);                    /* VIRTIO_NET_HDR_GSO_TCPV4 */
+	assert_int_equal(buf[4] | buf[5] << 8, 600);    /* segment size, host order */
+	assert_int_equal(buf[12] << 8 | buf[13], 1240); /* IPv4 total length */
+	for (int i = 0; i < 1200; i++)
+		if (buf[50 + i] != (uint8_t)(seq + (unsigned)i))
+			fail_msg("byte %d of the merged payload", i);
+	assert_int_equal(read(f->tun[1], buf, sizeof(buf)), -1);
+	assert_int_equal(f->d.packets_in, 2);
+	event_loop_on_iteration_end(f->loop, NULL, NULL);
+	net_gro_free(f->d.gro);
+	f->d.gro = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_data_and_dpd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_dead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_answered, setup, teardown),

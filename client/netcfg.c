@@ -158,7 +158,7 @@ int netcfg_up(struct session *s)
 	ret = fill_env(s, &s->settings);
 	if (ret == 0 && run(s, SCRIPT_REASON_PRE_INIT) != 0)
 		return VPN_ERR_IO;
-	ret = net_tun_open(s->opts->ifname, t->ifname, sizeof(t->ifname), &t->tun_fd);
+	ret = tunnel_open_tun(t, s->opts->ifname);
 	if (ret != 0) {
 		log_err("cannot create the tun device%s%s: %s", s->opts->ifname ? " " : "",
 			s->opts->ifname ? s->opts->ifname : "", vpn_err_str(ret));

@@ -9,6 +9,7 @@
  */
 #include "client/tunnel.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,7 +17,14 @@
 #include "client/phases.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
+#include "lib/net/offload.h"
 #include "lib/net/tun.h"
+
+/*
+ * Flows the coalescer holds at once: a desktop has a few bulk flows at a
+ * time, and each slot may fill 64 KiB of memory.
+ */
+#define TUNNEL_GRO_FLOWS 4
 
 void tunnel_init(struct tunnel *t)
 {
@@ -29,11 +37,27 @@ void tunnel_init(struct tunnel *t)
 	dtls_link_init(&t->dtls);
 }
 
+int tunnel_open_tun(struct tunnel *t, const char *name)
+{
+	int ret = net_tun_open_offload(name, t->ifname, sizeof(t->ifname), &t->tun_fd);
+
+	t->is_tun_offload = ret == 0;
+	if (ret != VPN_ERR_UNSUPPORTED)
+		return ret;
+	log_debug("tun offloads refused by the kernel: a plain device");
+	return net_tun_open(name, t->ifname, sizeof(t->ifname), &t->tun_fd);
+}
+
 void tunnel_cleanup(struct tunnel *t)
 {
 	if (t->tun_fd >= 0)
 		close(t->tun_fd);
 	t->tun_fd = -1;
+	net_gro_free(t->gro);
+	t->gro = NULL;
+	free(t->tun_frame);
+	t->tun_frame = NULL;
+	t->has_gso = false;
 	if (t->notify_fd >= 0)
 		close(t->notify_fd);
 	t->notify_fd = -1;
@@ -119,7 +143,10 @@ static void on_frame(struct tunnel *t, const struct cstp_frame *f)
 	case CSTP_TYPE_DATA:
 		t->packets_in++;
 		/* A full tun queue drops the packet, as a router would. */
-		net_tun_write(t->tun_fd, f->payload, f->payload_len);
+		if (t->gro)
+			net_gro_write(t->gro, f->payload, f->payload_len);
+		else
+			net_tun_write(t->tun_fd, f->payload, f->payload_len);
 		break;
 	case CSTP_TYPE_DPD_REQ:
 		send_frame(t, CSTP_TYPE_DPD_RESP, f->payload, f->payload_len);
@@ -194,6 +221,8 @@ static void read_tls(struct tunnel *t)
 	}
 }
 
+static void pump_tun(struct tunnel *t);
+
 static void on_tls(struct event_io *io, unsigned events)
 {
 	struct tunnel *t = container_of(io, struct tunnel, tls_io);
@@ -211,6 +240,11 @@ static void on_tls(struct event_io *io, unsigned events)
 		ret = flush(t);
 		if (ret != 0 && ret != VPN_ERR_AGAIN)
 			finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
+	}
+	/* A frame TLS stopped in the middle of: its other packets wait for no tun read. */
+	if (!t->is_done && t->has_gso && !t->data_out_len && !t->ctl_out_len && !t->is_draining) {
+		pump_tun(t);
+		return;
 	}
 	/* Always: a drain that just ended must let tun be read again. */
 	update_interest(t);
@@ -244,23 +278,58 @@ static void dtls_uncork(struct tunnel *t, struct dtls_conn *c)
 }
 
 /*
+ * The next packet from tun into out: 0 with *out_len, VPN_ERR_AGAIN when tun
+ * has none (or may_read is false and no frame is under way), VPN_ERR_IO. An
+ * offload device gives frames: their packets come one by one, and a frame
+ * whose packets TLS could not all take yet stays in t->gso for the next call.
+ */
+static int next_packet(struct tunnel *t, bool may_read, uint8_t *out, size_t *out_len)
+{
+	size_t len = 0;
+	int ret;
+
+	if (!t->tun_frame)
+		return net_tun_read(t->tun_fd, out, CSTP_FRAME_DEFAULT_MAX_PAYLOAD, out_len);
+	for (;;) {
+		if (t->has_gso) {
+			ret = net_gso_next(&t->gso, out, CSTP_FRAME_DEFAULT_MAX_PAYLOAD, out_len);
+			if (ret == 0)
+				return 0;
+			/* NOT_FOUND: done; TOO_BIG cannot pass our MTU: the rest is dropped */
+			t->has_gso = false;
+		}
+		if (!may_read)
+			return VPN_ERR_AGAIN;
+		/* Each read takes a frame off the device, so this ends at AGAIN. */
+		ret = net_tun_read(t->tun_fd, t->tun_frame, NET_OFFLOAD_FRAME_MAX, &len);
+		if (ret != 0)
+			return ret;
+		t->has_gso = net_gso_begin(&t->gso, t->tun_frame, len) == 0;
+		if (!t->has_gso)
+			log_debug("tun gave a frame we cannot split (%zu bytes)", len);
+	}
+}
+
+/*
  * Packets from tun, one record each, corked: the batch leaves in as few
  * sends as the socket takes (lib/tls keeps records whole and in order).
+ * The budget counts packets read; the frame under way when it runs out
+ * still goes whole (unless TLS blocks: on_tls resumes it), so none of its
+ * packets waits on a tun that may not wake us again.
  */
-static void on_tun(struct event_io *io, unsigned events)
+static void pump_tun(struct tunnel *t)
 {
-	struct tunnel *t = container_of(io, struct tunnel, tun_io);
 	struct tls_conn *tls = owner(t)->conn.tls;
 	uint8_t *payload = t->data_out + CSTP_FRAME_HEADER_LEN;
 	struct dtls_conn *corked = dtls_cork(t);
 	int ret = 0;
 
-	(void)events;
 	tls_conn_cork(tls);
-	for (int i = 0; i < TUNNEL_TUN_BUDGET && !t->is_done && t->data_out_len == 0; i++) {
+	for (int i = 0; (i < TUNNEL_TUN_BUDGET || t->has_gso) && !t->is_done &&
+			t->data_out_len == 0; i++) {
 		size_t len = 0;
 
-		ret = net_tun_read(t->tun_fd, payload, CSTP_FRAME_DEFAULT_MAX_PAYLOAD, &len);
+		ret = next_packet(t, i < TUNNEL_TUN_BUDGET, payload, &len);
 		if (ret == VPN_ERR_AGAIN)
 			break;
 		if (ret != 0) {
@@ -284,6 +353,22 @@ static void on_tun(struct event_io *io, unsigned events)
 		finish(t, SESSION_PHASE_RECONNECT, "TLS write failed");
 	t->is_draining = ret == VPN_ERR_AGAIN;
 	update_interest(t);
+}
+
+static void on_tun(struct event_io *io, unsigned events)
+{
+	(void)events;
+	pump_tun(container_of(io, struct tunnel, tun_io));
+}
+
+/* The coalesced packets of this iteration's records go to tun now. */
+static void on_iteration_end(struct event_loop *loop, void *ctx)
+{
+	struct tunnel *t = ctx;
+
+	(void)loop;
+	if (t->gro)
+		net_gro_flush(t->gro);
 }
 
 /*
@@ -340,12 +425,36 @@ static unsigned seconds_ms(const struct cstp_num *n)
 	return n->is_set && !n->is_none ? n->value * 1000u : 0;
 }
 
+/* Offload buffers when the tunnel first runs, not before (the client's RSS). */
+static int start_offload(struct tunnel *t)
+{
+	if (!t->is_tun_offload)
+		return 0;
+	/* A device opened anew (after a closing) needs a coalescer of its own. */
+	if (t->gro && t->gro_fd != t->tun_fd) {
+		net_gro_free(t->gro);
+		t->gro = NULL;
+	}
+	if (!t->tun_frame)
+		t->tun_frame = malloc(NET_OFFLOAD_FRAME_MAX);
+	if (!t->gro)
+		t->gro = net_gro_new(t->tun_fd, TUNNEL_GRO_FLOWS);
+	t->gro_fd = t->tun_fd;
+	if (!t->tun_frame || !t->gro)
+		return VPN_ERR_NOMEM;
+	t->dtls.gro = t->gro;
+	event_loop_on_iteration_end(t->loop, on_iteration_end, t);
+	return 0;
+}
+
 static int start(struct session *s)
 {
 	struct tunnel *t = &s->tunnel;
 	int ret = 0;
 
 	if (!t->loop && event_loop_new(&t->loop) != 0)
+		return VPN_ERR_NOMEM;
+	if (start_offload(t) != 0)
 		return VPN_ERR_NOMEM;
 	t->owner = s;
 	t->is_done = false;
@@ -412,9 +521,12 @@ enum session_phase tunnel_run(struct session *s)
 	/* TLS may hold decrypted records already; epoll would not say so. */
 	if (!t->is_done && tls_conn_pending(s->conn.tls))
 		read_tls(t);
+	/* Those records' packets must not wait for the loop's first wake-up. */
+	on_iteration_end(t->loop, t);
 	while (!t->is_done)
 		if (event_loop_run_once(t->loop, -1) != 0)
 			finish(t, SESSION_PHASE_CLOSING, "the event loop failed");
+	on_iteration_end(t->loop, t);
 	stop(t);
 	dtls_switch_stop(s);
 	log_debug("TUNNEL: %s after %llu packets in, %llu out", t->why,

@@ -5,9 +5,10 @@
  * §7). The tun device outlives reconnects; the data channel is set up for
  * each TLS connection.
  *
- * Ownership: the tunnel owns the tun fd, the script environment and the
- * event loop and the DTLS link; it borrows the session's TLS connection
- * while TUNNEL runs.
+ * Ownership: the tunnel owns the tun fd (with its frame buffer and
+ * coalescer when it has offloads), the script environment and the event
+ * loop and the DTLS link; it borrows the session's TLS connection while
+ * TUNNEL runs.
  */
 #ifndef CLIENT_TUNNEL_H
 #define CLIENT_TUNNEL_H
@@ -21,6 +22,7 @@
 #include "client/script.h"
 #include "lib/cstp/frame.h"
 #include "lib/event/loop.h"
+#include "lib/net/offload.h"
 
 /* One frame, header included, at the largest payload a TLS record carries. */
 #define TUNNEL_FRAME_MAX (CSTP_FRAME_HEADER_LEN + CSTP_FRAME_DEFAULT_MAX_PAYLOAD)
@@ -31,6 +33,12 @@
 
 struct tunnel {
 	int tun_fd;                  /* -1 until CONNECT opened it */
+	bool is_tun_offload;         /* frames, not packets (lib/net/offload.h) */
+	uint8_t *tun_frame;          /* owned: one frame read; allocated when TUNNEL first runs */
+	struct net_gso_iter gso;     /* that frame's packets still to send, while has_gso */
+	bool has_gso;
+	struct net_gro *gro;         /* owned: coalesces writes to an offload tun; as tun_frame */
+	int gro_fd;                  /* the tun fd gro writes to */
 	char ifname[IFNAMSIZ];
 	bool is_configured;          /* the script ran "connect": "disconnect" must run */
 	struct script_env env;       /* what the script was last told */
@@ -72,6 +80,11 @@ struct tunnel {
 };
 
 void tunnel_init(struct tunnel *t);
+/*
+ * Opens the tun device (name: as net_tun_open) with offloads when the
+ * kernel grants them, else a plain one. 0 or net_tun_open's errors.
+ */
+int tunnel_open_tun(struct tunnel *t, const char *name);
 /* Closes the tun fd and frees the loop; the script's disconnect is closing.c's job. */
 void tunnel_cleanup(struct tunnel *t);
 

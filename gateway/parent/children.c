@@ -28,6 +28,7 @@
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/net/netlink.h"
+#include "lib/net/offload.h"
 #include "lib/net/tun.h"
 
 #define QUICK_DEATH_MS 5000
@@ -174,10 +175,28 @@ static void add_gateway_addresses(struct parent *p, const char *tun)
 	}
 }
 
-static int make_tun(struct parent *p, struct parent_proc *w, int *out_fd)
+/*
+ * Offloads first (lib/net/offload.h): the worker then moves 64 KiB per
+ * system call and per pass through the kernel's forwarding path. A kernel
+ * that refuses them gets a plain device; the worker is told which it has.
+ */
+static int open_tun(struct parent *p, struct parent_proc *w, int *out_fd, bool *out_offload)
+{
+	int r = net_tun_open_offload(p->cfg->device, w->tun, sizeof(w->tun), out_fd);
+
+	*out_offload = r == 0;
+	if (r != VPN_ERR_UNSUPPORTED)
+		return r;
+	if (!p->is_tun_offload_refused)
+		log_info("tun offloads refused by the kernel: workers use plain tun devices");
+	p->is_tun_offload_refused = true;
+	return net_tun_open(p->cfg->device, w->tun, sizeof(w->tun), out_fd);
+}
+
+static int make_tun(struct parent *p, struct parent_proc *w, int *out_fd, bool *out_offload)
 {
 	unsigned mtu = p->cfg->global.mtu ? p->cfg->global.mtu : 1500;
-	int r = net_tun_open(p->cfg->device, w->tun, sizeof(w->tun), out_fd);
+	int r = open_tun(p, w, out_fd, out_offload);
 
 	if (r < 0) {
 		log_err("cannot create a tun device from '%s': %s", p->cfg->device, vpn_err_str(r));
@@ -246,7 +265,7 @@ static int attach_to_authd(struct parent *p, unsigned index, int fd)
 }
 
 static int fork_worker(struct parent *p, struct parent_proc *w, struct parent_slot *s,
-		       int tun_fd, int parent_end, int authd_end)
+		       int tun_fd, bool is_tun_offload, int parent_end, int authd_end)
 {
 	struct worker_child c = { .p = p, .index = w->index };
 	int keep[5] = { s->tcp_fd, s->udp_fd, tun_fd, parent_end, authd_end };
@@ -254,6 +273,7 @@ static int fork_worker(struct parent *p, struct parent_proc *w, struct parent_sl
 	c.fds.tcp_listen = s->tcp_fd;
 	c.fds.udp = s->udp_fd;
 	c.fds.tun = tun_fd;
+	c.fds.is_tun_offload = is_tun_offload;
 	c.fds.tun_name = w->tun;
 	c.fds.parent = parent_end;
 	c.fds.authd = authd_end;
@@ -265,6 +285,7 @@ int parent_start_worker(struct parent *p, unsigned slot)
 	struct parent_slot *s = &p->slots[slot];
 	int index = free_index(p), tun_fd = -1, psv[2] = { -1, -1 }, asv[2] = { -1, -1 };
 	struct parent_proc *w;
+	bool is_tun_offload = false;
 	int r = VPN_ERR_IO;
 
 	if (index < 0) {
@@ -277,10 +298,10 @@ int parent_start_worker(struct parent *p, unsigned slot)
 	w->index = (unsigned)index;
 	w->slot = slot;
 	w->chan.fd = -1;
-	if (make_tun(p, w, &tun_fd) < 0 || pair(psv) < 0 || pair(asv) < 0 ||
+	if (make_tun(p, w, &tun_fd, &is_tun_offload) < 0 || pair(psv) < 0 || pair(asv) < 0 ||
 	    attach_to_authd(p, w->index, asv[1]) < 0)
 		goto out;
-	r = fork_worker(p, w, s, tun_fd, psv[1], asv[0]);
+	r = fork_worker(p, w, s, tun_fd, is_tun_offload, psv[1], asv[0]);
 	if (r < 0)
 		goto out;
 	w->is_used = true;
@@ -288,7 +309,8 @@ int parent_start_worker(struct parent *p, unsigned slot)
 	s->worker = index;
 	r = chan_open(&w->chan, p->loop, psv[0], "parent<-worker", parent_on_worker_msg, NULL, w);
 	psv[0] = -1;
-	log_info("worker %u started (pid %d) on %s", w->index, (int)w->pid, w->tun);
+	log_info("worker %u started (pid %d) on %s%s", w->index, (int)w->pid, w->tun,
+		 is_tun_offload ? " (offloads)" : "");
 out:
 	for (int i = 0; i < 2; i++) {
 		if (psv[i] >= 0)

@@ -89,6 +89,7 @@ struct parent {
 	bool is_stopping;
 	uint64_t stop_deadline_ms; /* children still alive then are killed */
 	bool is_reload_asked;
+	bool is_tun_offload_refused; /* logged once: workers get plain tun devices */
 	int exit_status;
 };
 

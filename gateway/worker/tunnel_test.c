@@ -4,8 +4,9 @@
  * CONNECT: the real frames of vector 10 (DPD echo with payload, keepalive,
  * unknown type, DISCONNECT 0xb0 and 0x91), packets between the session and
  * the tun stand-in in both directions with the anti-spoofing and
- * restrict-to-routes checks, garbage on the channel, the DPD timer, and the
- * parent's list and disconnect requests.
+ * restrict-to-routes checks, the tun offloads (a TSO frame split, a flow's
+ * segments merged at the end of the loop round), garbage on the channel,
+ * the DPD timer, and the parent's list and disconnect requests.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,8 @@
 #include <cmocka.h>
 
 #include "gateway/worker/testenv.h"
+#include "gateway/worker/tun_io.h"
+#include "lib/net/offload.h"
 
 static char out[65536];
 
@@ -176,6 +179,155 @@ static void test_spoofed_source_dropped(void **state)
 	assert_int_equal(recv(t->tun_peer, got, sizeof(got), MSG_DONTWAIT), -1);
 	assert_int_equal(t->s->tun.rx_drops, 1);
 	assert_int_equal(t->s->phase, SESSION_PHASE_TUNNEL);
+}
+
+/*
+ * Offloads (lib/net/offload.h) on the tun stand-in: frames with a
+ * virtio-net header. TCP/IPv4 packets built here with the checksums of RFC
+ * 791/793, so the split and the merge are checked against the rules, not
+ * against the code under test.
+ */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The TCP checksum over pseudo-header + segment: 0xffff (as a sum) when right. */
+static uint16_t tcp_check(const uint8_t *ip, size_t len)
+{
+	uint32_t sum = sum16(0, ip + 12, 8) + 6 + (uint32_t)(len - 20);
+
+	return fold(sum16(sum, ip + 20, len - 20));
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* IPv4 + 20-byte TCP header (ACK, flags), payload bytes (seq + i) & 0xff. */
+static size_t tcp_packet(uint8_t *p, const uint8_t src[4], const uint8_t dst[4], uint32_t seq,
+			 size_t payload, uint8_t flags)
+{
+	size_t len = 40 + payload;
+
+	memset(p, 0, 40);
+	p[0] = 0x45;
+	put16(p + 2, (uint32_t)len);
+	p[6] = 0x40;
+	p[8] = 64;
+	p[9] = 6;
+	memcpy(p + 12, src, 4);
+	memcpy(p + 16, dst, 4);
+	put16(p + 10, (uint16_t)~fold(sum16(0, p, 20)));
+	put16(p + 20, 5201);
+	put16(p + 22, 40000);
+	put16(p + 24, seq >> 16);
+	put16(p + 26, seq);
+	put16(p + 28, 0x1000);
+	put16(p + 30, 0x2000);
+	p[32] = 0x50;
+	p[33] = (uint8_t)(0x10 | flags);
+	put16(p + 34, 0xffff);
+	for (size_t i = 0; i < payload; i++)
+		p[40 + i] = (uint8_t)(seq + i);
+	put16(p + 36, (uint16_t)~tcp_check(p, len));
+	return len;
+}
+
+/* The worker as the parent starts it on a kernel that grants the offloads. */
+static void use_offload(struct testenv *t)
+{
+	event_io_del(t->w.loop, &t->w.tun_io);
+	t->w.is_tun_added = false;
+	t->w.is_tun_offload = true;
+	assert_int_equal(tun_io_start(&t->w, "vpns0"), 0);
+}
+
+/* A 2500-byte TSO frame from the LAN with MSS 1000: three DATA frames, 1000/1000/500. */
+static void test_offload_split(void **state)
+{
+	struct testenv *t = *state;
+	static uint8_t frame[10 + 2540];
+	static const uint8_t vnet[10] = { 1, 1, 40, 0, 0xe8, 0x03, 20, 0, 16, 0 };
+	const uint32_t seq = 0x01020304;
+	size_t off = 0;
+
+	use_offload(t);
+	memcpy(frame, vnet, sizeof(vnet));
+	tcp_packet(frame + 10, lan_host, client_addr, seq, 2500, 0x08);
+	assert_int_equal(send(t->tun_peer, frame, sizeof(frame), 0), (ssize_t)sizeof(frame));
+	testenv_run(t, 0);
+	assert_int_equal(testenv_records(t), 3);
+	testenv_output(t, out, sizeof(out));
+	for (int i = 0; i < 3; i++) {
+		const uint8_t *ip = (const uint8_t *)out + off + 8;
+		size_t payload = i < 2 ? 1000 : 500;
+
+		assert_memory_equal(out + off, "STF\x01", 4);
+		assert_int_equal((uint8_t)out[off + 4] << 8 | (uint8_t)out[off + 5], 40 + payload);
+		assert_int_equal(ip[2] << 8 | ip[3], 40 + payload);
+		assert_int_equal(fold(sum16(0, ip, 20)), 0xffff);
+		assert_int_equal(get32(ip + 24), seq + 1000u * (unsigned)i);
+		/* PSH only on the last segment, as the kernel's own segmentation */
+		assert_int_equal(ip[33], i < 2 ? 0x10 : 0x18);
+		assert_int_equal(tcp_check(ip, 40 + payload), 0xffff);
+		assert_int_equal(ip[40], (uint8_t)(seq + 1000u * (unsigned)i));
+		off += 8 + 40 + payload;
+	}
+	assert_int_equal(t->s->tun.tx_packets, 3);
+}
+
+/* Three contiguous segments of one flow in one read: one frame on tun, after the round. */
+static void test_offload_merge(void **state)
+{
+	struct testenv *t = *state;
+	static uint8_t in[3 * (8 + 1040)], got[NET_OFFLOAD_FRAME_MAX];
+	uint8_t pkt[1040];
+	const uint32_t seq = 0x7ffffe00;
+	size_t len = 0;
+	ssize_t n;
+
+	use_offload(t);
+	for (int i = 0; i < 3; i++) {
+		size_t plen = tcp_packet(pkt, client_addr, lan_host, seq + 1000u * (unsigned)i,
+					 1000, 0);
+
+		len += data_frame(in + len, pkt, plen);
+	}
+	testenv_feed(t, in, len);
+	/* held until the loop's iteration ends */
+	assert_int_equal(recv(t->tun_peer, got, sizeof(got), MSG_DONTWAIT), -1);
+	testenv_run(t, 0);
+	n = testenv_recv(t->tun_peer, got, sizeof(got));
+	assert_int_equal(n, 10 + 40 + 3000);
+	/* virtio-net header: TCPv4 GSO, MSS 1000 (little-endian as the host) */
+	assert_int_equal(got[1], 1);
+	assert_int_equal(got[4] | got[5] << 8, 1000);
+	assert_int_equal(got[12] << 8 | got[13], 3040);
+	assert_int_equal(get32(got + 10 + 24), seq);
+	for (int i = 0; i < 3000; i++)
+		if (got[50 + i] != (uint8_t)(seq + (unsigned)i))
+			fail_msg("byte %d of the merged payload", i);
+	assert_int_equal(recv(t->tun_peer, got, sizeof(got), MSG_DONTWAIT), -1);
+	assert_int_equal(t->s->tun.rx_packets, 3);
 }
 
 static void expect_event(struct testenv *t, uint16_t type)
@@ -373,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_control_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packets_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spoofed_source_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offload_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offload_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disconnect_logout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disconnect_reconnecting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),

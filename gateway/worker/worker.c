@@ -324,6 +324,7 @@ static int attach(struct worker *w, const struct worker_fds *fds)
 	w->listen_fd = fds->tcp_listen;
 	w->udp_fd = fds->udp;
 	w->tun_fd = fds->tun;
+	w->is_tun_offload = fds->tun >= 0 && fds->is_tun_offload;
 	w->parent.fd = fds->parent;
 	w->authd.fd = fds->authd;
 	set_nonblocking(w->listen_fd);

@@ -10,6 +10,8 @@
 #ifndef GATEWAY_WORKER_WORKER_H
 #define GATEWAY_WORKER_WORKER_H
 
+#include <stdbool.h>
+
 struct gw_config;
 
 /*
@@ -21,6 +23,7 @@ struct worker_fds {
 	int tcp_listen;    /* TCP listener (SO_REUSEPORT), non-blocking, already listening */
 	int udp;           /* UDP socket for DTLS (unused until DTLS lands), or -1 */
 	int tun;           /* this worker's tun device, non-blocking */
+	bool is_tun_offload; /* opened with net_tun_open_offload: frames, not packets */
 	const char *tun_name; /* its name, for log lines; borrowed */
 	int parent;        /* SOCK_SEQPACKET to the parent */
 	int authd;         /* SOCK_SEQPACKET to authd */

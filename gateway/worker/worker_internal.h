@@ -19,6 +19,7 @@
 struct gw_config;
 struct session;
 struct dtls_demux;
+struct net_gro;
 
 /* A SOCK_SEQPACKET socket to authd or the parent. */
 struct worker_chan {
@@ -62,6 +63,9 @@ struct worker {
 	int tun_fd;                      /* owned */
 	struct event_io tun_io;
 	bool is_tun_added;
+	bool is_tun_offload;             /* frames with a virtio-net header (lib/net/offload.h) */
+	uint8_t *tun_frame;              /* owned: one frame read; offload only */
+	struct net_gro *gro;             /* owned: coalesces writes; offload only */
 	char tun_name[32];
 	int udp_fd;                      /* owned: this worker's share of the DTLS port */
 	struct dtls_demux *demux;        /* owned (dtls_demux.c); NULL before attach */

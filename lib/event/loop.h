@@ -50,6 +50,7 @@ struct event_timer;
 
 typedef void (*event_io_fn)(struct event_io *io, unsigned events);
 typedef void (*event_timer_fn)(struct event_timer *t);
+typedef void (*event_loop_fn)(struct event_loop *loop, void *ctx);
 
 struct event_io {
 	int fd;
@@ -104,6 +105,13 @@ bool event_timer_is_armed(const struct event_timer *t);
  * 0 or VPN_ERR_IO.
  */
 int event_loop_run_once(struct event_loop *loop, int max_wait_ms);
+/*
+ * fn(loop, ctx) runs at the end of every iteration, after the due timers and
+ * before the next wait: what the callbacks batched (writes to coalesce) is
+ * finished there, so nothing batched is held across a sleep. One per loop;
+ * fn NULL removes it. It may touch any handle, as a callback may.
+ */
+void event_loop_on_iteration_end(struct event_loop *loop, event_loop_fn fn, void *ctx);
 /*
  * Runs until event_loop_stop() is called from a callback, or until nothing
  * is left to wait for (no descriptor, no armed timer). 0 or VPN_ERR_IO.

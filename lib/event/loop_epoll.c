@@ -172,7 +172,15 @@ int event_loop_run_once(struct event_loop *loop, int max_wait_ms)
 	loop->next_event = 0;
 	dispatch(loop);
 	event_timers_run(loop);
+	if (loop->on_end)
+		loop->on_end(loop, loop->on_end_ctx);
 	return 0;
+}
+
+void event_loop_on_iteration_end(struct event_loop *loop, event_loop_fn fn, void *ctx)
+{
+	loop->on_end = fn;
+	loop->on_end_ctx = ctx;
 }
 
 int event_loop_run(struct event_loop *loop)

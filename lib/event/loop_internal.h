@@ -33,6 +33,9 @@ struct event_loop {
 	size_t heap_len;
 	size_t heap_cap;
 	uint64_t next_seq;
+	/* event_loop_on_iteration_end's hook (borrowed) */
+	event_loop_fn on_end;
+	void *on_end_ctx;
 };
 
 /*
