@@ -4,15 +4,20 @@
  * openconnect's order: "pre-init" before the tun device exists, "connect"
  * once it does, "attempt-reconnect" before each reconnect, "reconnect"
  * after one, "disconnect" at the end (after which closing the tun fd makes
- * the device disappear).
+ * the device disappear). With --net-setup=builtin the same moments call
+ * the built-in setup (client/setup_builtin.h) instead, and no script runs.
  */
 #include "client/netcfg.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "client/setup_builtin.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/net/tun.h"
@@ -149,21 +154,104 @@ static void log_settings(const struct session *s)
 		  r->dns.count + r->dns6.count);
 }
 
-int netcfg_up(struct session *s)
+/*
+ * From CONNECT on, the TLS connection carries packets: Nagle must not hold
+ * one back behind another still unacknowledged. The kernel's own first
+ * packets on a fresh tun (an IPv6 router solicitation, MLD reports) leave
+ * just before the user's; with Nagle the user's first packet then waited
+ * for the gateway's delayed ACK, 40 ms, on every TLS-only connect. Batching
+ * is ours to do (the TLS cork), not the kernel's.
+ */
+static void tunnel_socket_nodelay(const struct session *s)
 {
-	struct tunnel *t = &s->tunnel;
+	int one = 1;
+
+	if (s->conn.fd >= 0 &&
+	    setsockopt(s->conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+		log_debug("TCP_NODELAY refused on the tunnel's connection");
+}
+
+static bool is_builtin(const struct session *s)
+{
+	return s->opts->net_setup == OPTIONS_NET_SETUP_BUILTIN;
+}
+
+/*
+ * The built-in setup's plan for a set of settings, on the heap (a plan is
+ * bounded by the answer's route limit, tens of KiB). NULL: no memory or an
+ * answer no plan fits (logged).
+ */
+static struct setup_plan *plan_of(const struct session *s, const struct settings *st)
+{
+	struct setup_plan *p = malloc(sizeof(*p));
+
+	if (!p) {
+		log_err("no memory for the network setup");
+		return NULL;
+	}
+	if (setup_plan_make(p, &st->cstp, &s->gw.addr) != 0) {
+		log_err("the gateway's IPv4 netmask is not contiguous");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static int builtin_up(struct session *s, const struct settings *st)
+{
+	struct setup_plan *p = plan_of(s, st);
+	unsigned mtu = s->tunnel.mtu ? s->tunnel.mtu : st->mtu;
 	int ret;
 
+	if (!p)
+		return VPN_ERR_INVALID;
+	log_debug("built-in setup: %zu routes through %s, %zu kept outside, %zu DNS servers",
+		  p->tunnel_count, s->tunnel.ifname, p->pinned_count, p->dns_count);
+	ret = setup_builtin_up(s->tunnel.ifname, mtu, p);
+	free(p);
+	/* as with the script: even a failed setup may have done half its work */
+	s->tunnel.is_configured = true;
+	return ret;
+}
+
+static void builtin_down(struct session *s, const struct settings *st)
+{
+	struct setup_plan *p = plan_of(s, st);
+
+	if (p)
+		setup_builtin_down(s->tunnel.ifname, p);
+	free(p);
+}
+
+static int open_tun(struct session *s)
+{
+	int ret = tunnel_open_tun(&s->tunnel, s->opts->ifname);
+
+	if (ret != 0)
+		log_err("cannot create the tun device%s%s: %s", s->opts->ifname ? " " : "",
+			s->opts->ifname ? s->opts->ifname : "", vpn_err_str(ret));
+	return ret;
+}
+
+int netcfg_up(struct session *s)
+{
+	int ret;
+
+	tunnel_socket_nodelay(s);
+	if (is_builtin(s)) {
+		ret = open_tun(s);
+		if (ret != 0)
+			return ret;
+		log_settings(s);
+		return builtin_up(s, &s->settings);
+	}
 	/* pre-init runs before the device exists: everything but its name. */
 	ret = fill_env(s, &s->settings);
 	if (ret == 0 && run(s, SCRIPT_REASON_PRE_INIT) != 0)
 		return VPN_ERR_IO;
-	ret = tunnel_open_tun(t, s->opts->ifname);
-	if (ret != 0) {
-		log_err("cannot create the tun device%s%s: %s", s->opts->ifname ? " " : "",
-			s->opts->ifname ? s->opts->ifname : "", vpn_err_str(ret));
+	ret = open_tun(s);
+	if (ret != 0)
 		return ret;
-	}
 	ret = fill_env(s, &s->settings);
 	if (ret != 0) {
 		log_err("the gateway's settings cannot be handed to the script: %s", vpn_err_str(ret));
@@ -172,12 +260,26 @@ int netcfg_up(struct session *s)
 	log_settings(s);
 	ret = run(s, SCRIPT_REASON_CONNECT);
 	/* Even a failed connect may have done half its work: disconnect undoes it. */
-	t->is_configured = true;
+	s->tunnel.is_configured = true;
 	return ret;
+}
+
+static int builtin_reconnected(struct session *s, const struct settings *old)
+{
+	if (settings_same_addresses(old, &s->settings))
+		return 0; /* addresses, routes and DNS stand as they are */
+	log_info("the gateway gave different addresses on reconnect; reconfiguring");
+	if (s->tunnel.is_configured)
+		builtin_down(s, old);
+	log_settings(s);
+	return builtin_up(s, &s->settings);
 }
 
 int netcfg_reconnected(struct session *s, const struct settings *old)
 {
+	tunnel_socket_nodelay(s);
+	if (is_builtin(s))
+		return builtin_reconnected(s, old);
 	if (settings_same_addresses(old, &s->settings)) {
 		if (fill_env(s, &s->settings) != 0)
 			return VPN_ERR_NOMEM;
@@ -194,7 +296,8 @@ int netcfg_reconnected(struct session *s, const struct settings *old)
 
 int netcfg_mtu_changed(struct session *s)
 {
-	if (!s->tunnel.is_configured)
+	/* the caller set the MTU already; only a script needs telling */
+	if (!s->tunnel.is_configured || is_builtin(s))
 		return 0;
 	if (fill_env(s, &s->settings) != 0)
 		return VPN_ERR_NOMEM;
@@ -203,15 +306,27 @@ int netcfg_mtu_changed(struct session *s)
 
 void netcfg_attempt_reconnect(struct session *s)
 {
-	if (s->tunnel.is_configured)
+	struct setup_plan *p;
+
+	if (!s->tunnel.is_configured)
+		return;
+	if (!is_builtin(s)) {
 		run(s, SCRIPT_REASON_ATTEMPT_RECONNECT);
+		return;
+	}
+	p = plan_of(s, &s->settings);
+	if (p)
+		setup_builtin_repin(s->tunnel.ifname, p);
+	free(p);
 }
 
 void netcfg_down(struct session *s)
 {
 	struct tunnel *t = &s->tunnel;
 
-	if (t->is_configured)
+	if (t->is_configured && is_builtin(s))
+		builtin_down(s, &s->settings);
+	else if (t->is_configured)
 		run(s, SCRIPT_REASON_DISCONNECT);
 	t->is_configured = false;
 	if (t->tun_fd >= 0) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The system side of a tunnel, through the vpnc-script (DESIGN.md: the
- * client configures nothing itself): pre-init, the tun device, connect;
- * attempt-reconnect and reconnect around a reconnect; disconnect at the end.
- * Which variables the script sees is client/script.h's business.
+ * The system side of a tunnel, through the vpnc-script (DESIGN.md): pre-init,
+ * the tun device, connect; attempt-reconnect and reconnect around a
+ * reconnect; disconnect at the end. Which variables the script sees is
+ * client/script.h's business. With --net-setup=builtin the client does the
+ * script's work itself at the same moments (client/setup_builtin.h).
  */
 #ifndef CLIENT_NETCFG_H
 #define CLIENT_NETCFG_H

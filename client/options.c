@@ -25,6 +25,7 @@ enum {
 	OPT_CAFILE,
 	OPT_COOKIE_ON_STDIN,
 	OPT_DTLS_CIPHERS,
+	OPT_NET_SETUP,
 	OPT_NO_DTLS,
 	OPT_NON_INTER,
 	OPT_PASSWD_ON_STDIN,
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "key-password", required_argument, NULL, 'p' },
 	{ "mtu", required_argument, NULL, 'm' },
+	{ "net-setup", required_argument, NULL, OPT_NET_SETUP },
 	{ "no-dtls", no_argument, NULL, OPT_NO_DTLS },
 	{ "non-inter", no_argument, NULL, OPT_NON_INTER },
 	{ "passwd-on-stdin", no_argument, NULL, OPT_PASSWD_ON_STDIN },
@@ -97,6 +99,9 @@ static const char usage_text[] =
 	"VPN configuration:\n"
 	"  -s, --script=SCRIPT         vpnc-script command line\n"
 	"                              (default /usr/share/vpnc-scripts/vpnc-script)\n"
+	"      --net-setup=HOW         who sets addresses, routes and DNS: 'script' (the\n"
+	"                              vpnc-script, default) or 'builtin' (sslgate itself,\n"
+	"                              no shell; everything undone at exit)\n"
 	"  -i, --interface=IFNAME      tun device name\n"
 	"  -b, --background            continue in the background once connected\n"
 	"      --pid-file=FILE         write the process id here\n"
@@ -244,6 +249,14 @@ static int apply_special(struct options *o, int opt, const char *arg, char *err,
 			return fail(err, err_len, "empty --servercert");
 		o->servercert[o->servercert_count++] = arg;
 		return 0;
+	case OPT_NET_SETUP:
+		if (strcmp(arg, "script") == 0)
+			o->net_setup = OPTIONS_NET_SETUP_SCRIPT;
+		else if (strcmp(arg, "builtin") == 0)
+			o->net_setup = OPTIONS_NET_SETUP_BUILTIN;
+		else
+			return fail(err, err_len, "invalid --net-setup '%s': 'script' or 'builtin'", arg);
+		return 0;
 	case OPT_PROTOCOL:
 		if (strcasecmp(arg, "anyconnect") != 0)
 			return fail(err, err_len, "unsupported protocol '%s': only --protocol=anyconnect", arg);
@@ -342,6 +355,9 @@ int options_parse(struct options *out, int argc, char **argv, char *err, size_t 
 		return fail(err, err_len, "no server specified");
 	if (optind < argc - 1)
 		return fail(err, err_len, "too many arguments on the command line: '%s'", argv[optind + 1]);
+	/* both would configure the same things: say which one, rather than guess */
+	if (out->net_setup == OPTIONS_NET_SETUP_BUILTIN && out->script)
+		return fail(err, err_len, "--script and --net-setup=builtin exclude each other");
 	out->server = argv[optind];
 	return 0;
 }

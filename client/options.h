@@ -42,6 +42,12 @@ enum options_verbosity {
 	OPTIONS_VERBOSITY_TRACE = 3, /* -vv */
 };
 
+/* Who configures addresses, routes and DNS once the tunnel is up. */
+enum options_net_setup {
+	OPTIONS_NET_SETUP_SCRIPT = 0, /* the vpnc-script (-s), as openconnect */
+	OPTIONS_NET_SETUP_BUILTIN,    /* sslgate itself, over rtnetlink: no shell */
+};
+
 struct options {
 	enum options_action action;
 	const char *server;          /* the one positional argument: URL or host[:port] */
@@ -72,6 +78,7 @@ struct options {
 
 	/* system configuration */
 	const char *script;          /* -s, --script: a shell command line */
+	enum options_net_setup net_setup; /* --net-setup */
 	const char *ifname;          /* -i, --interface */
 
 	/* process */

@@ -49,6 +49,30 @@ static void lab_command_line(void **state)
 	assert_string_equal(o.server, "https://gw.vpnlab.test:443/");
 	assert_int_equal(o.reconnect_timeout, 300);
 	assert_false(o.is_no_dtls);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_SCRIPT);
+}
+
+/* --net-setup: two words; with builtin no --script, since both would configure. */
+static void net_setup_choices(void **state)
+{
+	char *builtin[] = { "sslgate", "--net-setup=builtin", "-i", "sgc0", "gw.example" };
+	char *script[] = { "sslgate", "--net-setup", "script", "-s", "/bin/true", "gw.example" };
+	char *both[] = { "sslgate", "--script=/bin/true", "--net-setup=builtin", "gw.example" };
+	char *bad[] = { "sslgate", "--net-setup=netlink", "gw.example" };
+	struct options o;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(parse(&o, ARGC(builtin), builtin, err, sizeof(err)), 0);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_BUILTIN);
+	assert_null(o.script);
+	assert_int_equal(parse(&o, ARGC(script), script, err, sizeof(err)), 0);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_SCRIPT);
+	assert_string_equal(o.script, "/bin/true");
+	assert_int_equal(parse(&o, ARGC(both), both, err, sizeof(err)), VPN_ERR_INVALID);
+	assert_non_null(strstr(err, "--net-setup=builtin"));
+	assert_int_equal(parse(&o, ARGC(bad), bad, err, sizeof(err)), VPN_ERR_INVALID);
+	assert_non_null(strstr(err, "'netlink'"));
 }
 
 static void short_forms_and_attached_values(void **state)
@@ -223,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lab_command_line),
+		cmocka_unit_test(net_setup_choices),
 		cmocka_unit_test(short_forms_and_attached_values),
 		cmocka_unit_test(long_forms_with_equals),
 		cmocka_unit_test(authenticate_and_cookie_on_stdin),

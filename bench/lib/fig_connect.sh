@@ -2,33 +2,48 @@
 # shellcheck shell=bash
 #
 # Time-to-traffic figures of a pairing: connect time (client start to the
-# first echo answered through the tunnel), the same with UDP to the gateway
+# first echo answered through the tunnel; through the vpnc-script, and for
+# sslgate also with its built-in setup), the same with UDP to the gateway
 # dropped from the start, and the outage when UDP is dropped mid-session.
 # Settings: BENCH_TRIES, BENCH_CONNECT_MAX, BENCH_FALLBACK_MAX.
 
-# fig_connect PAIR: median connect time over BENCH_TRIES, with DTLS and
-# with --no-dtls. A failed try counts as a failure, never as a value.
+# _connect_median PAIR NAME: median connect time over BENCH_TRIES of
+# client_up with the settings in effect (CLIENT_NO_DTLS, CLIENT_SETUP). A
+# failed try counts as a failure, never as a value.
+_connect_median() {
+	local pair=$1 name=$2 i vals=() why=
+	for ((i = 0; i < BENCH_TRIES; i++)); do
+		if client_up 0 "$BENCH_CONNECT_MAX"; then
+			vals+=("$UP_MS")
+		else
+			why=$(client_fail_reason 0)
+		fi
+		client_stop 0
+		sleep 0.5
+	done
+	if [ ${#vals[@]} -eq 0 ]; then
+		na "$pair" "$name" ms "no try reached the lan host: $why"
+		return
+	fi
+	fig "$pair" "$name" "$(printf '%s\n' "${vals[@]}" | median)" ms \
+		"$(join_csv "${vals[@]}")" "${#vals[@]}/$BENCH_TRIES tries"
+}
+
+# fig_connect PAIR: connect times with DTLS and with --no-dtls, through
+# Debian's vpnc-script (what openconnect and sslgate do by default); for
+# sslgate also with --net-setup=builtin (no script), as figures of their own.
 fig_connect() {
-	local pair=$1 mode i vals no_dtls why=
+	local pair=$1 mode no_dtls
 	for mode in dtls tls; do
-		vals=()
 		no_dtls=0
 		[ "$mode" = tls ] && no_dtls=1
-		for ((i = 0; i < BENCH_TRIES; i++)); do
-			if CLIENT_NO_DTLS=$no_dtls client_up 0 "$BENCH_CONNECT_MAX"; then
-				vals+=("$UP_MS")
-			else
-				why=$(client_fail_reason 0)
-			fi
-			client_stop 0
-			sleep 0.5
-		done
-		if [ ${#vals[@]} -eq 0 ]; then
-			na "$pair" "connect_${mode}_ms" ms "no try reached the lan host: $why"
+		CLIENT_NO_DTLS=$no_dtls CLIENT_SETUP=script _connect_median "$pair" "connect_${mode}_ms"
+		if [ "$(pair_client "$pair")" != sslgate ]; then
+			na "$pair" "connect_builtin_${mode}_ms" ms "$(pair_client "$pair") has no built-in setup"
 			continue
 		fi
-		fig "$pair" "connect_${mode}_ms" "$(printf '%s\n' "${vals[@]}" | median)" ms \
-			"$(join_csv "${vals[@]}")" "${#vals[@]}/$BENCH_TRIES tries"
+		CLIENT_NO_DTLS=$no_dtls CLIENT_SETUP=builtin \
+			_connect_median "$pair" "connect_builtin_${mode}_ms"
 	done
 }
 

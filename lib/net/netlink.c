@@ -42,8 +42,11 @@ static int errno_to_err(int err)
 	}
 }
 
-/* Sends nlh and waits for its ack; errno keeps the kernel's answer. */
-static int transact(struct nlmsghdr *nlh)
+/*
+ * Sends nlh and waits for its ack, handing any answer before it to cb
+ * (NULL: none expected); errno keeps the kernel's answer.
+ */
+static int transact_cb(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	uint8_t *buf;
 	struct mnl_socket *nl;
@@ -65,7 +68,7 @@ static int transact(struct nlmsghdr *nlh)
 	/* the ack (error 0) makes mnl_cb_run stop; an error sets errno */
 	do {
 		n = mnl_socket_recvfrom(nl, buf, NL_BUF_LEN);
-		ret = n < 0 ? -1 : mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+		ret = n < 0 ? -1 : mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 	} while (ret == MNL_CB_OK);
 out:
 	err = errno;
@@ -76,6 +79,11 @@ out:
 	if (ret == MNL_CB_STOP)
 		return 0;
 	return errno_to_err(err);
+}
+
+static int transact(struct nlmsghdr *nlh)
+{
+	return transact_cb(nlh, NULL, NULL);
 }
 
 static int ifindex(const char *ifname, unsigned *out)
@@ -167,4 +175,124 @@ int net_route_change(const char *ifname, const struct net_prefix *dst, bool is_a
 		mnl_attr_put(nlh, RTA_DST, size, net.addr.bytes);
 	mnl_attr_put_u32(nlh, RTA_OIF, index);
 	return transact(nlh);
+}
+
+struct lookup {
+	struct net_route *out;
+	bool is_found;
+	bool is_local;
+};
+
+static int on_route_attr(const struct nlattr *attr, void *data)
+{
+	struct lookup *l = data;
+	size_t size = net_addr_size(l->out->dst.addr.family);
+
+	switch (mnl_attr_get_type(attr)) {
+	case RTA_OIF:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->out->oif = mnl_attr_get_u32(attr);
+		break;
+	case RTA_GATEWAY:
+		if (mnl_attr_get_payload_len(attr) == size) {
+			l->out->has_gateway = true;
+			l->out->gateway.family = l->out->dst.addr.family;
+			memcpy(l->out->gateway.bytes, mnl_attr_get_payload(attr), size);
+		}
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int on_route(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct lookup *l = data;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != l->out->dst.addr.family)
+		return MNL_CB_OK;
+	l->is_found = true;
+	l->is_local = rtm->rtm_type != RTN_UNICAST;
+	return mnl_attr_parse(nlh, sizeof(*rtm), on_route_attr, l);
+}
+
+int net_route_lookup(const struct net_addr *dst, struct net_route *out)
+{
+	uint8_t buf[NL_BUF_LEN];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t size = net_addr_size(dst->family);
+	struct lookup l = { .out = out };
+	struct rtmsg *rtm;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (size == 0)
+		return VPN_ERR_INVALID;
+	out->dst.addr = *dst;
+	out->dst.len = (unsigned)size * 8;
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)dst->family;
+	rtm->rtm_dst_len = (uint8_t)(size * 8);
+	mnl_attr_put(nlh, RTA_DST, size, dst->bytes);
+	ret = transact_cb(nlh, on_route, &l);
+	if (ret == VPN_ERR_IO && (errno == ENETUNREACH || errno == EHOSTUNREACH))
+		return VPN_ERR_NOT_FOUND;
+	if (ret != 0)
+		return ret;
+	/* local, broadcast, blackhole...: no path through another host to copy */
+	if (!l.is_found || l.is_local || out->oif == 0)
+		return VPN_ERR_NOT_FOUND;
+	return 0;
+}
+
+static int route_change(const struct net_route *r, bool is_add)
+{
+	uint8_t buf[NL_BUF_LEN];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t size = net_addr_size(r->dst.addr.family);
+	struct net_prefix net = r->dst;
+	struct rtmsg *rtm;
+
+	if (size == 0 || r->dst.len > size * 8 ||
+	    (r->has_gateway && r->gateway.family != r->dst.addr.family) || (is_add && r->oif == 0))
+		return VPN_ERR_INVALID;
+	net_prefix_normalize(&net);
+	nlh->nlmsg_type = is_add ? RTM_NEWROUTE : RTM_DELROUTE;
+	/* neither EXCL nor REPLACE: "prepend", leaving another owner's route be */
+	if (is_add)
+		nlh->nlmsg_flags = NLM_F_CREATE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)net.addr.family;
+	rtm->rtm_dst_len = (uint8_t)net.len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = r->protocol;
+	if (is_add) {
+		rtm->rtm_type = RTN_UNICAST;
+		rtm->rtm_scope = r->has_gateway || net.addr.family != AF_INET ? RT_SCOPE_UNIVERSE
+									     : RT_SCOPE_LINK;
+	} else {
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	if (net.len > 0)
+		mnl_attr_put(nlh, RTA_DST, size, net.addr.bytes);
+	if (r->has_gateway)
+		mnl_attr_put(nlh, RTA_GATEWAY, size, r->gateway.bytes);
+	if (r->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, r->oif);
+	if (r->priority)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, r->priority);
+	return transact(nlh);
+}
+
+int net_route_add(const struct net_route *r)
+{
+	return route_change(r, true);
+}
+
+int net_route_del(const struct net_route *r)
+{
+	return route_change(r, false);
 }

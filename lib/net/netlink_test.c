@@ -166,6 +166,66 @@ static void configure_ipv6(const char *name)
 	CHECK(net_addr_change(name, &a6, false) == 0);
 }
 
+static struct net_addr address(const char *text)
+{
+	struct net_addr a;
+
+	CHECK(net_addr_parse(&a, text, strlen(text)) == 0);
+	return a;
+}
+
+static int lookup(const char *text, struct net_route *out)
+{
+	struct net_addr a = address(text);
+
+	return net_route_lookup(&a, out);
+}
+
+/*
+ * Lookups as `ip route get` answers them; a host route pinned to the path a
+ * lookup found (how a VPN client keeps its own packets off the tunnel);
+ * routes put in front of another's and removed by owner.
+ */
+static void lookup_and_pin(const char *name)
+{
+	struct net_route far = { .dst = prefix("198.18.210.0/24"), .oif = if_nametoindex(name),
+				 .has_gateway = true, .protocol = 85 };
+	struct net_addr hop = address("198.18.200.254");
+	struct net_route got, other;
+	char args[64];
+
+	far.gateway = hop;
+	CHECK(net_route_add(&far) == 0);
+	CHECK(lookup("198.18.210.7", &got) == 0);
+	CHECK(got.oif == far.oif && got.dst.len == 32);
+	CHECK(got.has_gateway && net_addr_equal(&got.gateway, &hop));
+	got.protocol = 85;
+	CHECK(net_route_add(&got) == 0);
+	snprintf(args, sizeof(args), "-4 route show dev %s proto 85", name);
+	CHECK(ip_shows(args, "198.18.210.7 via 198.18.200.254"));
+	errno = 0;
+	CHECK(net_route_add(&got) == VPN_ERR_IO && errno == EEXIST);
+	/* another owner's route to the same prefix outlives ours */
+	other = got;
+	other.protocol = 4;
+	other.has_gateway = false;
+	CHECK(net_route_add(&other) == 0);
+	CHECK(net_route_del(&got) == 0);
+	CHECK(!ip_shows(args, "198.18.210.7"));
+	snprintf(args, sizeof(args), "-4 route show dev %s proto 4", name);
+	CHECK(ip_shows(args, "198.18.210.7 scope link"));
+	CHECK(net_route_del(&(struct net_route){ .dst = got.dst, .protocol = 85 }) == VPN_ERR_NOT_FOUND);
+	CHECK(net_route_del(&other) == 0);
+	CHECK(net_route_del(&far) == 0);
+	CHECK(lookup("198.18.201.9", &got) == 0);
+	CHECK(got.oif == far.oif && !got.has_gateway); /* on-link: no next hop */
+	/* our own address, and a destination with no route at all */
+	CHECK(lookup("198.18.200.1", &got) == VPN_ERR_NOT_FOUND);
+	CHECK(lookup("198.18.250.1", &got) == VPN_ERR_NOT_FOUND);
+	far.gateway = address("2001:db8::1");
+	CHECK(net_route_add(&far) == VPN_ERR_INVALID); /* family mix */
+}
+
 static void refusals(const char *name)
 {
 	struct net_prefix none = prefix("198.18.202.0/24");
@@ -220,6 +280,7 @@ static void child_body(void)
 
 	packet_out_of_tun(tun);
 	packet_into_tun(tun);
+	lookup_and_pin(name);
 	if (file_has("/proc/net/if_inet6", name))
 		configure_ipv6(name);
 	refusals(name);
