@@ -39,8 +39,9 @@ void conn_init(struct conn *c)
 void conn_limits(struct http_limits *out)
 {
 	http_limits_init(out);
-	out->max_head = 64 * 1024;
+	out->max_head = CONN_HEAD_MAX;
 	out->max_line = 48 * 1024;
+	out->max_headers = CONN_HEADERS_MAX;
 }
 
 static int fail(struct conn *c, int err, const char *why)
@@ -147,8 +148,12 @@ int conn_open(struct conn *c, const struct net_addr *addr, uint16_t port,
 	conn_close(c, false);
 	c->why = NULL;
 	c->buf = malloc(CONN_BUF_MAX);
-	if (!c->buf)
+	/* Not zeroed: untouched until an answer outgrows the inline views. */
+	c->lines = malloc(CONN_HEADERS_MAX * sizeof(*c->lines));
+	if (!c->buf || !c->lines) {
+		conn_close(c, false);
 		return fail(c, VPN_ERR_NOMEM, "out of memory");
+	}
 	ret = tcp_connect(c, addr, port, w);
 	if (ret == 0)
 		ret = handshake(c, ctx, w);
@@ -177,6 +182,7 @@ void conn_close(struct conn *c, bool is_polite)
 		buf_wipe(c->buf, CONN_BUF_MAX);
 		free(c->buf);
 	}
+	free(c->lines);
 	conn_init(c);
 }
 
@@ -242,7 +248,7 @@ static int read_head(struct conn *c, const char *method, const struct conn_wait 
 	int ret;
 
 	conn_limits(&limits);
-	http_response_init(&c->resp, &limits, method);
+	http_response_init_room(&c->resp, &limits, method, c->lines, CONN_HEADERS_MAX);
 	while (r == PARSE_NEED_MORE) {
 		if (c->len > 0) {
 			r = http_response_parse(&c->resp, &c->head_len, c->buf, c->len);

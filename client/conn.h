@@ -5,9 +5,10 @@
  * the caller's deadline and cut short by the stop flag (SIGINT/SIGTERM);
  * nothing here decides what an answer means.
  *
- * Ownership: a conn owns its socket, its TLS session and its buffer. After
- * conn_exchange() the response's views and the body borrow from that buffer
- * until the next exchange or conn_close(). The buffer is wiped on reuse and
+ * Ownership: a conn owns its socket, its TLS session, its buffer and the
+ * room the response's header list lives in. After conn_exchange() the
+ * response's views and the body borrow from that buffer until the next
+ * exchange or conn_close(). The buffer is wiped on reuse and
  * on close: answers carry cookies.
  */
 #ifndef CLIENT_CONN_H
@@ -22,8 +23,12 @@
 #include "lib/net/addr.h"
 #include "lib/tls/tls.h"
 
-/* A whole answer: head (16 KiB) and body; a profile is the largest body. */
-#define CONN_BUF_MAX (1024 * 1024 + 64 * 1024)
+/* Header lines an answer may carry: a CONNECT answer has one per split route. */
+#define CONN_HEADERS_MAX 512
+/* The largest head: 512 route lines of IPv6 text (~36 KiB) beside a 48 KiB XML line. */
+#define CONN_HEAD_MAX (128 * 1024)
+/* A whole answer: head and body; a profile is the largest body. */
+#define CONN_BUF_MAX (1024 * 1024 + CONN_HEAD_MAX)
 /* One TLS record of plaintext, the most tls_conn_read() hands back at once. */
 #define CONN_RECORD_MAX 16384
 
@@ -41,6 +46,7 @@ struct conn {
 
 	uint8_t *buf;             /* CONN_BUF_MAX bytes, allocated on open */
 	size_t len;               /* bytes received into buf */
+	struct header_view *lines; /* CONN_HEADERS_MAX views, allocated on open: resp's header room */
 	struct http_response resp;
 	size_t head_len;          /* the head is buf[0..head_len) */
 	uint8_t *body;            /* the (de-chunked) body, inside buf */
@@ -51,9 +57,11 @@ struct conn {
 void conn_init(struct conn *c);
 
 /*
- * The bounds answers are read with: lib/http's, but a head up to 64 KiB
- * with lines up to 48 KiB, because an ASA puts a whole XML document on the
- * one X-CSTP-Post-Auth-XML line of its CONNECT answer.
+ * The bounds answers are read with: lib/http's, but a head up to
+ * CONN_HEAD_MAX with lines up to 48 KiB, because an ASA puts a whole XML
+ * document on the one X-CSTP-Post-Auth-XML line of its CONNECT answer, and
+ * up to CONN_HEADERS_MAX header lines, because it pushes hundreds of split
+ * routes, one line each (read them into a room of that many views).
  */
 void conn_limits(struct http_limits *out);
 

@@ -56,7 +56,31 @@ void script_env_cleanup(struct script_env *env)
 		free(env->vars[i].name);
 		free_value(env->vars[i].value);
 	}
+	free(env->vars);
+	env->vars = NULL;
 	env->count = 0;
+	env->cap = 0;
+}
+
+/* Room for one more variable: 0, VPN_ERR_TOO_BIG or VPN_ERR_NOMEM. */
+static int make_room(struct script_env *env)
+{
+	struct script_var *grown;
+	size_t cap;
+
+	if (env->count < env->cap)
+		return 0;
+	if (env->cap == SCRIPT_MAX_VARS)
+		return VPN_ERR_TOO_BIG;
+	cap = env->cap ? env->cap * 2 : 64;
+	if (cap > SCRIPT_MAX_VARS)
+		cap = SCRIPT_MAX_VARS;
+	grown = realloc(env->vars, cap * sizeof(*grown));
+	if (!grown)
+		return VPN_ERR_NOMEM;
+	env->vars = grown;
+	env->cap = cap;
+	return 0;
 }
 
 static struct script_var *find(const struct script_env *env, const char *name)
@@ -73,9 +97,11 @@ static int put(struct script_env *env, const char *name, char *value)
 	struct script_var *v = find(env, name);
 
 	if (!v) {
-		if (env->count == SCRIPT_MAX_VARS) {
+		int ret = make_room(env);
+
+		if (ret != 0) {
 			free_value(value);
-			return VPN_ERR_TOO_BIG;
+			return ret;
 		}
 		v = &env->vars[env->count];
 		v->name = strdup(name);

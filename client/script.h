@@ -19,8 +19,12 @@
 
 /* Debian's vpnc-scripts package; --script overrides it. */
 #define SCRIPT_DEFAULT "/usr/share/vpnc-scripts/vpnc-script"
-/* More than any gateway sends: 3 DNS + 3 NBNS + 2x2x(1 + 6 per route). */
-#define SCRIPT_MAX_VARS 512
+/*
+ * What one CONNECT reply can fill: 6 variables per split route
+ * (CSTP_MAX_ROUTES in all, lib/cstp/headers.h) and ~60 others. The array
+ * grows as variables come, so a reply with a few routes costs a few.
+ */
+#define SCRIPT_MAX_VARS (6 * 512 + 128)
 /* openconnect keeps at most three DNS and three NBNS servers. */
 #define SCRIPT_MAX_SERVERS 3
 /* How long a script may run before its process group is killed. */
@@ -42,8 +46,9 @@ struct script_var {
 };
 
 struct script_env {
-	struct script_var vars[SCRIPT_MAX_VARS];
+	struct script_var *vars; /* owned; cap entries, count used */
 	size_t count;
+	size_t cap;
 	int split_counts[2][2]; /* [is_exclude][is_ipv6]: routes numbered so far */
 };
 

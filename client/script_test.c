@@ -110,6 +110,40 @@ static void host_route(void **state)
 	script_env_cleanup(&env);
 }
 
+/* As many split routes as one CONNECT reply can carry all reach the script, numbered in order. */
+static void every_route_of_a_full_reply(void **state)
+{
+	enum { ROUTES = 512 };
+	struct net_prefix *inc = calloc(ROUTES, sizeof(*inc));
+	struct script_tunnel t = { .tundev = "vlt0", .split_include = inc,
+				   .split_include_count = ROUTES };
+	struct script_env env;
+	char text[32], name[48];
+
+	(void)state;
+	assert_non_null(inc);
+	for (int i = 0; i < ROUTES; i++) {
+		snprintf(text, sizeof(text), "10.%d.%d.0/255.255.255.0", i / 256, i % 256);
+		inc[i] = prefix(text);
+	}
+	script_env_init(&env);
+	assert_int_equal(script_env_fill(&env, &t), 0);
+	assert_var(&env, "CISCO_SPLIT_INC", "512");
+	assert_var(&env, "CISCO_SPLIT_INC_0_ADDR", "10.0.0.0");
+	assert_var(&env, "CISCO_SPLIT_INC_300_ADDR", "10.1.44.0");
+	assert_var(&env, "CISCO_SPLIT_INC_511_ADDR", "10.1.255.0");
+	assert_var(&env, "CISCO_SPLIT_INC_511_MASKLEN", "24");
+	/* the bound still holds past what a reply can fill */
+	for (size_t i = env.count; i < SCRIPT_MAX_VARS; i++) {
+		snprintf(name, sizeof(name), "FILLER_%zu", i);
+		assert_int_equal(script_env_set(&env, name, "x"), 0);
+	}
+	assert_int_equal(script_env_set(&env, "ONE_TOO_MANY", "x"), VPN_ERR_TOO_BIG);
+	assert_null(script_env_get(&env, "ONE_TOO_MANY"));
+	script_env_cleanup(&env);
+	free(inc);
+}
+
 static void ipv6_exclude_banner_dns(void **state)
 {
 	struct net_prefix a6 = prefix("2001:db8:1::10/64");
@@ -307,6 +341,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ocserv_engineering_answer),
 		cmocka_unit_test(host_route),
+		cmocka_unit_test(every_route_of_a_full_reply),
 		cmocka_unit_test(ipv6_exclude_banner_dns),
 		cmocka_unit_test(non_contiguous_netmask_is_refused),
 		cmocka_unit_test(script_sees_environment),

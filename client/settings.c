@@ -27,12 +27,14 @@ void settings_cleanup(struct settings *st)
 		buf_wipe(st->cstp_options, strlen(st->cstp_options));
 		free(st->cstp_options);
 	}
+	free(st->lines);
 	settings_init(st);
 }
 
 /* openconnect hands every X-CSTP-* header to the script as "Name=value" lines. */
 static int collect_options(struct settings *st)
 {
+	const struct header_view *lines = http_headers_lines(&st->http.headers);
 	size_t cap = st->head_len + 1;
 	struct buf_writer w;
 
@@ -41,7 +43,7 @@ static int collect_options(struct settings *st)
 		return VPN_ERR_NOMEM;
 	buf_writer_init(&w, st->cstp_options, cap - 1);
 	for (size_t i = 0; i < st->http.headers.count; i++) {
-		const struct header_view *h = &st->http.headers.items[i];
+		const struct header_view *h = &lines[i];
 
 		/* Not the Post-Auth-XML: openconnect elides it, it can hold the cookie. */
 		if (h->name.len > 7 && strncmp(h->name.ptr, "X-CSTP-", 7) == 0 &&
@@ -68,15 +70,17 @@ int settings_take(struct settings *st, const void *head, size_t len, const char 
 	settings_cleanup(st);
 	*out_why = NULL;
 	st->head = malloc(len);
-	if (!st->head)
+	st->lines = malloc(CONN_HEADERS_MAX * sizeof(*st->lines));
+	if (!st->head || !st->lines)
 		return fail(out_why, "out of memory");
 	memcpy(st->head, head, len);
 	st->head_len = len;
 	conn_limits(&limits);
-	http_response_init(&st->http, &limits, "CONNECT");
+	http_response_init_room(&st->http, &limits, "CONNECT", st->lines, CONN_HEADERS_MAX);
 	if (http_response_parse(&st->http, &used, st->head, len) != PARSE_DONE)
 		return fail(out_why, "the answer's head does not parse");
-	if (cstp_response_parse(&st->cstp, st->http.headers.items, st->http.headers.count, &err) != 0)
+	if (cstp_response_parse(&st->cstp, http_headers_lines(&st->http.headers),
+				st->http.headers.count, &err) != 0)
 		return fail(out_why, err.reason ? err.reason : "a tunnel header does not parse");
 	/* On TLS the TLS figure; ocserv in PSK mode sends no X-DTLS-MTU, old ASAs no X-CSTP-MTU. */
 	if (st->cstp.mtu.is_set && !st->cstp.mtu.is_none)

@@ -17,6 +17,7 @@
 struct settings {
 	char *head;                 /* owned copy of the answer's head */
 	size_t head_len;
+	struct header_view *lines;  /* owned: http's header room, CONN_HEADERS_MAX views into head */
 	struct http_response http;  /* views into head */
 	struct cstp_response cstp;  /* views into head */
 	unsigned mtu;               /* the tunnel MTU to use on TLS */

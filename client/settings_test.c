@@ -2,7 +2,8 @@
 /*
  * CONNECT answers of ocserv 1.1.6 captured in a test network: PSK mode
  * (vector 08: only X-CSTP-MTU, 1434) and legacy mode (vector 09: X-DTLS-MTU
- * and X-CSTP-MTU, both 1434), plus broken variants a gateway may send.
+ * and X-CSTP-MTU, both 1434), plus broken variants a gateway may send, and
+ * vector 08 grown to hundreds of split routes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,26 +15,15 @@
 
 #include "client/settings.h"
 #include "lib/base/err.h"
+#include "tests/vectors/vectors.h"
 
-#define HEAD_START \
-	"HTTP/1.1 200 CONNECTED\r\nX-CSTP-Version: 1\r\nX-CSTP-Server-Name: ocserv 1.1.6\r\n" \
-	"X-CSTP-Hostname: vm\r\nX-CSTP-DPD: 30\r\nX-CSTP-Default-Domain: vpnlab.test\r\n" \
-	"X-CSTP-Address: 198.19.10.50\r\nX-CSTP-Netmask: 255.255.255.0\r\n" \
-	"X-CSTP-Split-Include: 198.18.2.0/255.255.255.0\r\nX-CSTP-Tunnel-All-DNS: false\r\n" \
-	"X-CSTP-Client-Bypass-Protocol: false\r\nX-CSTP-Keepalive: 32400\r\n" \
-	"X-CSTP-Idle-Timeout: none\r\nX-CSTP-Smartcard-Removal-Disconnect: true\r\n" \
-	"X-CSTP-Rekey-Time: 172801\r\nX-CSTP-Rekey-Method: ssl\r\nX-CSTP-Session-Timeout: 0\r\n" \
-	"X-CSTP-Session-Timeout-Remaining: 0\r\nX-CSTP-Disconnected-Timeout: none\r\n" \
-	"X-CSTP-Keep: true\r\nX-CSTP-TCP-Keepalive: true\r\nX-CSTP-License: accept\r\n" \
-	"X-DTLS-DPD: 30\r\nX-DTLS-Port: 443\r\nX-DTLS-Rekey-Time: 172811\r\n" \
-	"X-DTLS-Rekey-Method: ssl\r\nX-DTLS-Keepalive: 32400\r\n"
+/* Vector 08 up to its DTLS choice; the variants below end it otherwise. */
+#define HEAD_START V08_09_STATUS_LINE V08_TUNNEL_LINES
 
-static const char psk[] = HEAD_START
-	"X-DTLS-App-ID: 769234bc77c65d92bbede8f6761244ba97c49d084a095deeaa640b9701592bbe\r\n"
-	"X-DTLS-CipherSuite: PSK-NEGOTIATE\r\nX-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1434\r\n\r\n";
-static const char legacy_dtls_mtu_only[] = HEAD_START
-	"X-DTLS-Session-ID: b89eaf66174e4aef16cc1643219d6c60667a6fe88c8b8d31693ebda524a4d932\r\n"
-	"X-DTLS12-CipherSuite: AES256-GCM-SHA384\r\nX-DTLS-MTU: 1434\r\nX-CSTP-Base-MTU: 1500\r\n\r\n";
+static const char psk[] = HEAD_START V08_DTLS_LINES V08_MTU_LINES "\r\n";
+/* Vector 09's DTLS choice and MTU lines without its X-CSTP-MTU. */
+static const char legacy_dtls_mtu_only[] = HEAD_START V09_DTLS_LINES V09_DTLS_MTU_LINE
+	V08_09_BASE_MTU_LINE "\r\n";
 static const char no_mtu[] = HEAD_START "\r\n";
 static const char compressed[] = HEAD_START "X-CSTP-MTU: 1434\r\nX-CSTP-Content-Encoding: lzs\r\n\r\n";
 static const char no_address[] = "HTTP/1.1 200 CONNECTED\r\nX-CSTP-MTU: 1434\r\n\r\n";
@@ -116,6 +106,70 @@ static void long_post_auth_xml(void **state)
 	settings_cleanup(&st);
 }
 
+/* Route k of many_routes(): 198.18.0.128/25 upwards, apart from vector 08's /24. */
+static void route_addr(char *out, size_t out_len, size_t k)
+{
+	snprintf(out, out_len, "198.%zu.%zu.128", 18 + k / 256, k % 256);
+}
+
+/* Vector 08 with extra split routes after its own, where ocserv writes routes. */
+static size_t many_routes(char *out, size_t out_len, size_t extra)
+{
+	size_t n = (size_t)snprintf(out, out_len, "%s", HEAD_START);
+	char addr[NET_ADDR_STRLEN];
+
+	for (size_t k = 1; k <= extra; k++) {
+		route_addr(addr, sizeof(addr), k);
+		n += (size_t)snprintf(out + n, out_len - n,
+				      "X-CSTP-Split-Include: %s/255.255.255.128\r\n", addr);
+	}
+	n += (size_t)snprintf(out + n, out_len - n, "%s", V08_DTLS_LINES V08_MTU_LINES "\r\n");
+	assert_true(n < out_len);
+	return n;
+}
+
+/* An ASA-sized split list: 300 routes, far past the 64 lines lib/http keeps inline. */
+static void three_hundred_routes(void **state)
+{
+	static char head[64 * 1024];
+	char addr[NET_ADDR_STRLEN], want[NET_ADDR_STRLEN], line[160];
+	struct settings st;
+	const char *why = NULL;
+	size_t n = many_routes(head, sizeof(head), 299);
+
+	(void)state;
+	settings_init(&st);
+	assert_int_equal(settings_take(&st, head, n, &why), 0);
+	assert_int_equal(st.mtu, 1434);
+	assert_int_equal(st.http.headers.count, 30 + 299);
+	assert_int_equal(st.cstp.routes.count, 300);
+	net_prefix_format(&st.cstp.routes.items[0].prefix, addr, sizeof(addr));
+	assert_string_equal(addr, "198.18.2.0/24");
+	for (size_t k = 1; k < 300; k++) {
+		const struct cstp_route *r = &st.cstp.routes.items[k];
+
+		assert_false(r->is_exclude);
+		assert_int_equal(r->prefix.len, 25);
+		net_addr_format(&r->prefix.addr, addr, sizeof(addr));
+		route_addr(want, sizeof(want), k);
+		assert_string_equal(addr, want);
+	}
+	/* The script's CISCO_CSTP_OPTIONS keep them all too, the last one included. */
+	route_addr(want, sizeof(want), 299);
+	snprintf(line, sizeof(line), "X-CSTP-Split-Include=%s/255.255.255.128\nX-CSTP-Base-MTU", want);
+	assert_non_null(strstr(st.cstp_options, line));
+	settings_cleanup(&st);
+
+	/* 512 header lines is the client's bound (client/conn.h); 513 is refused. */
+	n = many_routes(head, sizeof(head), 512 - 30);
+	assert_int_equal(settings_take(&st, head, n, &why), 0);
+	assert_int_equal(st.cstp.routes.count, 512 - 30 + 1);
+	n = many_routes(head, sizeof(head), 512 - 30 + 1);
+	assert_int_equal(settings_take(&st, head, n, &why), VPN_ERR_INVALID);
+	assert_string_equal(why, "the answer's head does not parse");
+	settings_cleanup(&st);
+}
+
 static void same_addresses(void **state)
 {
 	struct settings a, b;
@@ -140,6 +194,7 @@ int main(void)
 		cmocka_unit_test(dtls_mtu_when_no_cstp_mtu),
 		cmocka_unit_test(unusable_answers),
 		cmocka_unit_test(long_post_auth_xml),
+		cmocka_unit_test(three_hundred_routes),
 		cmocka_unit_test(same_addresses),
 	};
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * HTTP response heads over arbitrary bytes; the first byte picks the request
- * they answer (GET, POST, HEAD, CONNECT), since framing depends on it. The
+ * they answer (GET, POST, HEAD, CONNECT), since framing depends on it, and
+ * (bit 2) whether they are read as the client reads them: up to 512 header
+ * lines in a room of its own, past the 64 lib/http keeps inline. The
  * rest is parsed whole, growing in steps and in two calls from exact-size
  * copies, which must all agree. An accepted head's Set-Cookie lines must
  * survive a write and a second parse unchanged, and a chunked body goes
@@ -22,6 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const methods[] = { "GET", "POST", "HEAD", "CONNECT" };
 
+/* The client's bounds for answers (client/conn.c conn_limits). */
+#define ROOM_LINES 512
+
+struct reader {
+	const char *method;
+	bool is_roomed;
+};
+
 static void check(bool ok)
 {
 	if (!ok)
@@ -39,10 +49,13 @@ static void check_equal(const struct http_response *a, const char *base_a,
 {
 	check(a->status == b->status && a->minor_version == b->minor_version);
 	check(is_same(a->reason, base_a, b->reason, base_b));
+	const struct header_view *la = http_headers_lines(&a->headers);
+	const struct header_view *lb = http_headers_lines(&b->headers);
+
 	check(a->headers.count == b->headers.count);
 	for (size_t i = 0; i < a->headers.count; i++) {
-		check(is_same(a->headers.items[i].name, base_a, b->headers.items[i].name, base_b));
-		check(is_same(a->headers.items[i].value, base_a, b->headers.items[i].value, base_b));
+		check(is_same(la[i].name, base_a, lb[i].name, base_b));
+		check(is_same(la[i].value, base_a, lb[i].value, base_b));
 	}
 	check(a->body.kind == b->body.kind && a->body.length == b->body.length);
 	check(a->wants_close == b->wants_close);
@@ -100,9 +113,27 @@ static void use_response(const struct http_response *resp, const uint8_t *rest, 
 	}
 }
 
-static enum parse_result parse_split(struct http_response *resp, size_t *consumed,
-				     const char *method, const uint8_t *data, size_t size,
-				     size_t k, uint8_t **out_copy)
+/* Ready to parse as rd says; room holds ROOM_LINES views. */
+static void reader_init(struct http_response *resp, struct header_view *room,
+			const struct reader *rd)
+{
+	struct http_limits lim;
+
+	if (!rd->is_roomed) {
+		http_response_init(resp, NULL, rd->method);
+		return;
+	}
+	http_limits_init(&lim);
+	lim.max_head = 128 * 1024;
+	lim.max_line = 48 * 1024;
+	lim.max_headers = ROOM_LINES;
+	http_response_init_room(resp, &lim, rd->method, room, ROOM_LINES);
+}
+
+static enum parse_result parse_split(struct http_response *resp, struct header_view *room,
+				     size_t *consumed, const struct reader *rd,
+				     const uint8_t *data, size_t size, size_t k,
+				     uint8_t **out_copy)
 {
 	uint8_t *first = malloc(k ? k : 1), *all = malloc(size ? size : 1);
 	enum parse_result r = PARSE_INVALID, r_first;
@@ -113,10 +144,10 @@ static enum parse_result parse_split(struct http_response *resp, size_t *consume
 		goto out;
 	memcpy(first, data, k);
 	memcpy(all, data, size);
-	http_response_init(resp, NULL, method);
+	reader_init(resp, room, rd);
 	r_first = http_response_parse(resp, &c_first, first, k);
 	if (r_first != PARSE_NEED_MORE)
-		http_response_init(resp, NULL, method);
+		reader_init(resp, room, rd);
 	r = http_response_parse(resp, consumed, all, size);
 	if (r_first != PARSE_NEED_MORE)
 		check(r == r_first && *consumed == c_first);
@@ -131,21 +162,26 @@ out:
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct http_response whole, grown, split;
+	static struct header_view room_whole[ROOM_LINES], room_grown[ROOM_LINES],
+		room_split[ROOM_LINES];
 	size_t c_whole = 0, c_grown = 0, c_split = 0, step;
 	enum parse_result r_whole, r_grown = PARSE_NEED_MORE, r_split;
-	const char *method;
+	struct reader rd;
 	uint8_t *copy;
 
 	if (size == 0)
 		return 0;
-	method = methods[data[0] % 4];
+	rd.method = methods[data[0] % 4];
+	rd.is_roomed = (data[0] >> 2) & 1;
 	data++;
 	size--;
 	step = 1 + size / 256;
 
-	http_response_init(&whole, NULL, method);
+	reader_init(&whole, room_whole, &rd);
 	r_whole = http_response_parse(&whole, &c_whole, data, size);
-	http_response_init(&grown, NULL, method);
+	if (r_whole == PARSE_DONE)
+		check(whole.headers.count <= (rd.is_roomed ? ROOM_LINES : HTTP_HEADERS_MAX));
+	reader_init(&grown, room_grown, &rd);
 	for (size_t n = 0; r_grown == PARSE_NEED_MORE; n += step) {
 		size_t len = n < size ? n : size;
 
@@ -155,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check(r_grown == r_whole && c_grown == c_whole);
 
-	r_split = parse_split(&split, &c_split, method, data, size,
+	r_split = parse_split(&split, room_split, &c_split, &rd, data, size,
 			      size ? data[size - 1] % (size + 1) : 0, &copy);
 	if (!copy)
 		return 0;

@@ -26,7 +26,6 @@
 
 #define GW_NAME_MAX 64          /* user and group names (= MSG_USER_MAX) */
 #define GW_DNS_MAX 16           /* dns, nbns entries */
-#define GW_ROUTES_MAX 256       /* route, no-route entries */
 #define GW_DOMAINS_MAX 64       /* split-dns entries */
 #define GW_GROUPS_MAX 256       /* select-group lines and per-group files */
 #define GW_USERS_MAX 4096       /* per-user files */

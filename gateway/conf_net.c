@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/cstp/headers.h"
+
 void conf_net_init(struct gw_net_settings *n)
 {
 	memset(n, 0, sizeof(*n));
@@ -162,6 +164,12 @@ static int add_split_dns(struct conf_loader *l, const char *v)
 	return 0;
 }
 
+/*
+ * One split route. Includes and excludes share one bound, what a CONNECT
+ * answer can carry (CSTP_MAX_ROUTES): past it a session would silently
+ * lose routes, so the file is refused at the line instead. ocserv counts
+ * none, and sends what it is given.
+ */
 static int add_prefix(struct conf_loader *l, const char *v, struct net_prefix **list, size_t *n)
 {
 	struct net_prefix p, *slot;
@@ -169,7 +177,12 @@ static int add_prefix(struct conf_loader *l, const char *v, struct net_prefix **
 	if (conf_parse_prefix(l, v, &p) < 0)
 		return -1;
 	clear_host_bits(&p);
-	slot = append(l, (void **)list, n, sizeof(p), GW_ROUTES_MAX);
+	if (l->net->n_routes + l->net->n_no_routes >= CSTP_MAX_ROUTES) {
+		conf_error(l, "more than %d route and no-route lines: one CONNECT answer "
+			   "carries at most that many split routes", CSTP_MAX_ROUTES);
+		return -1;
+	}
+	slot = append(l, (void **)list, n, sizeof(p), CSTP_MAX_ROUTES);
 	if (!slot)
 		return -1;
 	*slot = p;

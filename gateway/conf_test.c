@@ -410,6 +410,51 @@ static void parses_prefix_forms(void **state)
 			 VPN_ERR_INVALID);
 }
 
+/* routes route lines, then no_routes no-route lines, after a minimal config. */
+static char *route_lines(size_t routes, size_t no_routes)
+{
+	size_t cap = 128 + (routes + no_routes) * 48, len;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	len = (size_t)snprintf(text, cap, "auth = \"plain[passwd=/x]\"\nipv4-network = 10.1.0.0/16\n");
+	for (size_t i = 0; i < routes; i++)
+		len += (size_t)snprintf(text + len, cap - len, "route = 10.%zu.%zu.0/24\n",
+					2 + i / 256, i % 256);
+	for (size_t i = 0; i < no_routes; i++)
+		len += (size_t)snprintf(text + len, cap - len, "no-route = 10.2.%zu.128/25\n", i);
+	assert_true(len < cap);
+	return text;
+}
+
+/* 512 split routes (what a CONNECT answer carries); the 513th names its line. */
+static void route_bound(void **state)
+{
+	struct gw_config *cfg = NULL;
+	char *text = route_lines(512, 0);
+
+	(void)state;
+	assert_int_equal(gw_config_load_text(&cfg, text, strlen(text), "r.conf"), 0);
+	assert_int_equal(cfg->global.n_routes, 512);
+	assert_string_equal(text_of(&cfg->global.routes[511].addr), "10.3.255.0");
+	gw_config_free(cfg);
+	free(text);
+
+	text = route_lines(513, 0);
+	assert_int_equal(load_text(text), VPN_ERR_INVALID);
+	/* Two header lines, then routes: the 513th route is line 515. */
+	assert_int_equal(count("error: t.conf:515: more than 512 route and no-route lines"), 1);
+	assert_int_equal(count("error: "), 1);
+	free(text);
+
+	/* Excludes count with includes: the third no-route is one too many. */
+	text = route_lines(510, 3);
+	assert_int_equal(load_text(text), VPN_ERR_INVALID);
+	assert_int_equal(count("error: t.conf:515: more than 512"), 1);
+	assert_int_equal(count("error: "), 1);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +466,7 @@ int main(void)
 		cmocka_unit_test(rejects_what_would_weaken_security),
 		cmocka_unit_test(ocserv_defaults_when_unset),
 		cmocka_unit_test(parses_prefix_forms),
+		cmocka_unit_test(route_bound),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,11 @@
 
 #include "lib/base/err.h"
 
+const struct header_view *http_headers_lines(const struct http_headers *h)
+{
+	return h->count > HTTP_HEADERS_MAX ? h->room : h->items;
+}
+
 int http_headers_get(const struct http_headers *h, const char *name,
 		     struct str_view *out)
 {
@@ -15,9 +20,11 @@ int http_headers_get(const struct http_headers *h, const char *name,
 bool http_headers_next(const struct http_headers *h, const char *name,
 		       size_t *pos, struct str_view *out)
 {
+	const struct header_view *lines = http_headers_lines(h);
+
 	for (size_t i = *pos; i < h->count; i++) {
-		if (str_view_eq_nocase(h->items[i].name, name)) {
-			*out = h->items[i].value;
+		if (str_view_eq_nocase(lines[i].name, name)) {
+			*out = lines[i].value;
 			*pos = i + 1;
 			return true;
 		}

@@ -128,12 +128,24 @@ static int parse_field(struct header_view *out, struct http_error *err,
 	return 0;
 }
 
+/* Where the next line goes: items while they last, then the room. */
+static struct header_view *next_slot(struct http_headers *h)
+{
+	if (h->count < HTTP_HEADERS_MAX)
+		return &h->items[h->count];
+	/* The list moves whole, so that it is one array for its readers. */
+	if (h->count == HTTP_HEADERS_MAX)
+		memcpy(h->room, h->items, sizeof(h->items));
+	return &h->room[h->count];
+}
+
 int http_head_fields(struct http_headers *out, struct http_error *err,
 		     const char *head, size_t head_len, size_t pos,
 		     const struct http_limits *limits)
 {
-	size_t max = limits->max_headers < HTTP_HEADERS_MAX ?
-		     limits->max_headers : HTTP_HEADERS_MAX;
+	size_t room = out->room && out->room_len > HTTP_HEADERS_MAX ?
+		      out->room_len : HTTP_HEADERS_MAX;
+	size_t max = limits->max_headers < room ? limits->max_headers : room;
 	struct str_view line;
 	int rc;
 
@@ -147,7 +159,7 @@ int http_head_fields(struct http_headers *out, struct http_error *err,
 			return 0;
 		if (out->count == max)
 			return http_fail(err, 431, "too many headers");
-		rc = parse_field(&out->items[out->count], err, line);
+		rc = parse_field(next_slot(out), err, line);
 		if (rc != 0)
 			return rc;
 		out->count++;

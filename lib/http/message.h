@@ -19,13 +19,17 @@
 
 #include "lib/base/strview.h"
 
-/* Capacity of struct http_headers; http_limits.max_headers may only lower it. */
+/*
+ * Room inside struct http_headers: what any request and most answers need.
+ * A parse never takes more lines than the room it has, whatever
+ * http_limits.max_headers says.
+ */
 #define HTTP_HEADERS_MAX 64
 
 struct http_limits {
 	size_t max_head;     /* start line + headers + blank line, bytes */
 	size_t max_line;     /* any one line of the head, CRLF included */
-	size_t max_headers;  /* header lines, at most HTTP_HEADERS_MAX */
+	size_t max_headers;  /* header lines; past HTTP_HEADERS_MAX only with a room */
 	uint64_t max_body;   /* largest Content-Length or chunked body */
 };
 
@@ -36,11 +40,25 @@ struct http_limits {
  */
 void http_limits_init(struct http_limits *limits);
 
-/* Header lines in wire order; views borrow from the parsed buffer. */
+/*
+ * Header lines in wire order; views borrow from the parsed buffer.
+ *
+ * A list lives in items while it fits. A parse given a larger array (room)
+ * by the owner moves the list there whole when line HTTP_HEADERS_MAX + 1
+ * arrives: a CONNECT answer carries one line per split route, hundreds from
+ * an ASA, while the gateway keeps one small request per session in AUTH.
+ * So items is right for any list of up to HTTP_HEADERS_MAX lines (all
+ * requests, lists filled by hand); http_headers_lines() is right for all.
+ */
 struct http_headers {
 	struct header_view items[HTTP_HEADERS_MAX];
 	size_t count;
+	struct header_view *room;  /* borrowed, room_len views, or NULL; read past HTTP_HEADERS_MAX */
+	size_t room_len;
 };
+
+/* The count lines of h, in order: in room once they outgrew items. */
+const struct header_view *http_headers_lines(const struct http_headers *h);
 
 enum http_body_kind {
 	HTTP_BODY_NONE,        /* no body: the next message starts right away */

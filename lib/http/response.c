@@ -19,6 +19,16 @@ void http_response_init(struct http_response *resp,
 	resp->is_to_connect = request_method && strcmp(request_method, "CONNECT") == 0;
 }
 
+void http_response_init_room(struct http_response *resp,
+			     const struct http_limits *limits,
+			     const char *request_method,
+			     struct header_view *room, size_t room_len)
+{
+	http_response_init(resp, limits, request_method);
+	resp->headers.room = room;
+	resp->headers.room_len = room ? room_len : 0;
+}
+
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';

@@ -7,7 +7,8 @@
  * stream turns into CSTP frames right after the blank line.
  *
  * Ownership: struct http_response owns nothing; after PARSE_DONE its views
- * borrow from the buffer last passed in.
+ * borrow from the buffer last passed in, and the header list from the room
+ * given to http_response_init_room(), if any.
  */
 #ifndef HTTP_RESPONSE_H
 #define HTTP_RESPONSE_H
@@ -45,6 +46,19 @@ struct http_response {
 void http_response_init(struct http_response *resp,
 			const struct http_limits *limits,
 			const char *request_method);
+
+/*
+ * The same, with room for room_len header lines (more than the
+ * HTTP_HEADERS_MAX inline ones) in the caller's array: the client reads
+ * CONNECT answers, one line per split route, this way. A head with more
+ * lines than limits->max_headers or room_len is PARSE_INVALID (431). The
+ * room is reused by every parse and must outlive the response's use; read
+ * the lines through http_headers_lines().
+ */
+void http_response_init_room(struct http_response *resp,
+			     const struct http_limits *limits,
+			     const char *request_method,
+			     struct header_view *room, size_t room_len);
 
 /*
  * Parses the head at the start of data[0..len): PARSE_DONE with the head's

@@ -6,8 +6,8 @@
 # place, reading the same ocserv.conf: groups by name and alias, routes and
 # DNS through Debian's vpnc-script, ping and TCP, SIGTERM cleanup,
 # --authenticate and --cookie-on-stdin; trust and pins; the profile
-# downloader; failed logins; reconnect after a cut. Each check builds and
-# tears down its own namespaces.
+# downloader; failed logins; reconnect after a cut; hundreds of pushed
+# split routes. Each check builds and tears down its own namespaces.
 
 set -u
 : "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -22,7 +22,7 @@ export SSLGATE_GATEWAY_BIN GATEWAY_CTL_BIN
 [ -x "$SSLGATE_BUILD/client/sslgate" ] || { echo "client_sslgated: sslgate is not built" >&2; exit 77; }
 
 status=0
-for check in connect trust profile login reconnect; do
+for check in connect trust profile login reconnect routes; do
 	echo "== sslgate against sslgated: $check" >&2
 	bash "$SSLGATE_SRC/tests/interop/sslgate_ocserv_$check.sh"
 	rc=$?
