@@ -151,7 +151,7 @@ def on_post(s, head, body):
     elif scenario == 'huge-header':
         s.sendall(answer(b'200 OK', OCSERV_FORM, b'X-Filler: ' + b'a' * 100000 + b'\r\n'))
     elif scenario == 'many-headers':
-        s.sendall(answer(b'200 OK', OCSERV_FORM, b''.join(b'X-H%d: v\r\n' % i for i in range(500))))
+        s.sendall(answer(b'200 OK', OCSERV_FORM, b''.join(b'X-H%d: v\r\n' % i for i in range(1000))))
     elif scenario == 'huge-body':
         s.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n<?xml')
     elif scenario == 'truncated':
