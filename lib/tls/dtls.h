@@ -250,12 +250,18 @@ void dtls_batch_free(struct dtls_batch *b);
 void dtls_conn_set_batch(struct dtls_conn *c, struct dtls_batch *b, bool is_rx);
 /*
  * Cork: records written until uncork are held in the batch (in order, each
- * its own datagram) and leave in one sendmmsg(). Uncork: 0, or VPN_ERR_TLS
- * when the socket failed for good; a full socket buffer drops datagrams
- * (counted in dtls_conn_send_drops), as with uncorked writes.
+ * its own datagram) and leave in one sendmmsg(). On a UDP socket each run
+ * of equal datagrams (the last may be shorter) is one message the kernel
+ * segments (UDP_SEGMENT); where it refuses, once, the session sends one
+ * message per datagram from then on. The wire sees the same datagrams.
+ * Uncork: 0, or VPN_ERR_TLS when the socket failed for good; a full socket
+ * buffer drops datagrams (counted in dtls_conn_send_drops), as with
+ * uncorked writes.
  */
 void dtls_conn_cork(struct dtls_conn *c);
 int dtls_conn_uncork(struct dtls_conn *c);
+/* Messages b handed to the kernel so far (a segmented run counts once). */
+unsigned long dtls_batch_tx_messages(const struct dtls_batch *b);
 
 /* --- The ClientHello parser (dtls_hello.c) ------------------------------- */
 

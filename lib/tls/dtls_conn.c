@@ -13,6 +13,8 @@
  * GnuTLS still pulls and pushes one at a time, from and into the batch.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,16 @@
 #define DTLS_RETRANS_DEFAULT_MS 1000
 #define DTLS_TOTAL_DEFAULT_MS 60000
 
+/*
+ * UDP segmentation offload (linux/udp.h): one sendmsg() carries a run of
+ * equal datagrams (the last may be shorter) through the stack as one buffer
+ * and the kernel cuts it late; the peer receives ordinary datagrams. The
+ * kernel takes at most 64 segments (UDP_MAX_SEGMENTS on older kernels) and
+ * one UDP length's worth of payload, headers included.
+ */
+#define DTLS_GSO_SEGMENTS_MAX 64
+#define DTLS_GSO_BYTES_MAX 65000
+
 /* Scratch for one loop's sessions; see dtls.h for who may hold what. */
 struct dtls_batch {
 	struct dtls_conn *rx_owner;   /* borrowed: whose datagrams rx holds */
@@ -36,8 +48,16 @@ struct dtls_batch {
 	struct iovec rx_iov[DTLS_BATCH_MAX];
 	struct dtls_conn *tx_owner;   /* borrowed: whose datagrams wait in tx */
 	unsigned tx_count;
+	unsigned long tx_messages;    /* messages handed to the kernel, ever */
 	struct mmsghdr tx[DTLS_BATCH_MAX];
 	struct iovec tx_iov[DTLS_BATCH_MAX];
+	/* one message per run of equal datagrams; its iov points into tx_iov */
+	struct mmsghdr gso[DTLS_BATCH_MAX];
+	unsigned gso_first[DTLS_BATCH_MAX];
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		size_t align;         /* a cmsghdr's */
+	} gso_cmsg[DTLS_BATCH_MAX];
 	uint8_t rx_data[DTLS_BATCH_MAX][DTLS_BATCH_SLOT];
 	uint8_t tx_data[DTLS_BATCH_MAX][DTLS_BATCH_SLOT];
 };
@@ -48,16 +68,19 @@ static bool is_drop_errno(int err)
 	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ECONNREFUSED;
 }
 
-/* Sends the held datagrams on their session's socket; what cannot leave is dropped. */
-static void tx_flush(struct dtls_batch *b)
+/*
+ * Sends held datagrams [from, to) one message each. false when the socket
+ * took no more (full, or failed for good): what was left is counted dropped.
+ */
+static bool tx_send_plain(struct dtls_batch *b, struct dtls_conn *c, unsigned from, unsigned to)
 {
-	struct dtls_conn *c = b->tx_owner;
-	unsigned i = 0;
+	unsigned i = from;
 
-	while (c != NULL && i < b->tx_count) {
-		int n = sendmmsg(c->fd, b->tx + i, b->tx_count - i, MSG_NOSIGNAL);
+	while (i < to) {
+		int n = sendmmsg(c->fd, b->tx + i, to - i, MSG_NOSIGNAL);
 
 		if (n > 0) {
+			b->tx_messages += (unsigned)n;
 			i += (unsigned)n;
 			continue;
 		}
@@ -72,8 +95,130 @@ static void tx_flush(struct dtls_batch *b)
 		}
 		if (n < 0 && !is_drop_errno(errno))
 			c->has_send_failed = true;
-		c->send_drops += b->tx_count - i;
-		break;
+		c->send_drops += to - i;
+		return false;
+	}
+	return true;
+}
+
+/* Datagrams in gso message k. */
+static unsigned gso_count(const struct dtls_batch *b, unsigned k)
+{
+	return (unsigned)b->gso[k].msg_hdr.msg_iovlen;
+}
+
+/* Makes gso message k of count datagrams from first, segmented when count > 1. */
+static void gso_set(struct dtls_batch *b, unsigned k, unsigned first, unsigned count)
+{
+	struct msghdr *h = &b->gso[k].msg_hdr;
+	struct cmsghdr *cm;
+	uint16_t seg = (uint16_t)b->tx_iov[first].iov_len;
+
+	memset(h, 0, sizeof(*h));
+	h->msg_iov = &b->tx_iov[first];
+	h->msg_iovlen = count;
+	b->gso_first[k] = first;
+	if (count < 2)
+		return;
+	h->msg_control = b->gso_cmsg[k].buf;
+	h->msg_controllen = sizeof(b->gso_cmsg[k].buf);
+	cm = CMSG_FIRSTHDR(h);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+}
+
+/* Cuts the held datagrams into runs of equal size; the number of messages. */
+static unsigned gso_plan(struct dtls_batch *b)
+{
+	unsigned k = 0, i = 0;
+
+	while (i < b->tx_count) {
+		size_t seg = b->tx_iov[i].iov_len, total = seg;
+		unsigned j = i + 1;
+
+		while (j < b->tx_count && j - i < DTLS_GSO_SEGMENTS_MAX &&
+		       b->tx_iov[j].iov_len <= seg && total + b->tx_iov[j].iov_len <= DTLS_GSO_BYTES_MAX) {
+			total += b->tx_iov[j++].iov_len;
+			if (b->tx_iov[j - 1].iov_len < seg)
+				break; /* only the last segment may be short */
+		}
+		gso_set(b, k++, i, j - i);
+		i = j;
+	}
+	return k;
+}
+
+/* The kernel (or this socket, or its route) will not segment for us. */
+static bool is_gso_refusal(int err)
+{
+	return err == EIO || err == EINVAL || err == ENOPROTOOPT || err == EOPNOTSUPP;
+}
+
+/*
+ * Sends the held datagrams in segmented messages. Returns where plain
+ * sending takes over: b->tx_count when all went (or were dropped), or the
+ * first datagram of the message the kernel refused to segment on the first
+ * try; that refusal is remembered and no datagram is lost to it.
+ */
+static unsigned tx_send_gso(struct dtls_batch *b, struct dtls_conn *c)
+{
+	unsigned count = gso_plan(b), k = 0;
+
+	while (k < count) {
+		unsigned first = b->gso_first[k];
+		bool is_seg = gso_count(b, k) > 1;
+		int n = sendmmsg(c->fd, b->gso + k, count - k, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			b->tx_messages += (unsigned)n;
+			for (unsigned m = k; m < k + (unsigned)n; m++)
+				if (gso_count(b, m) > 1)
+					c->gso = DTLS_GSO_WORKS;
+			k += (unsigned)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (is_seg && is_gso_refusal(errno) && c->gso != DTLS_GSO_WORKS) {
+			c->gso = DTLS_GSO_REFUSED;
+			return first;
+		}
+		if (is_seg && (is_gso_refusal(errno) || errno == EMSGSIZE)) {
+			/* it worked before: the path changed (MTU); this run goes plain */
+			if (!tx_send_plain(b, c, first, first + gso_count(b, k)))
+				break;
+			k++;
+			continue;
+		}
+		c->last_errno = errno;
+		if (errno == EMSGSIZE) {
+			c->send_drops += gso_count(b, k++);
+			continue;
+		}
+		if (!is_drop_errno(errno))
+			c->has_send_failed = true;
+		c->send_drops += b->tx_count - first;
+		return b->tx_count;
+	}
+	/* a plain run that stopped: the datagrams after it are dropped too */
+	if (k < count)
+		c->send_drops += b->tx_count - (b->gso_first[k] + gso_count(b, k));
+	return b->tx_count;
+}
+
+/* Sends the held datagrams on their session's socket; what cannot leave is dropped. */
+static void tx_flush(struct dtls_batch *b)
+{
+	struct dtls_conn *c = b->tx_owner;
+	unsigned from = 0;
+
+	if (c != NULL && b->tx_count > 0) {
+		if (c->gso == DTLS_GSO_UNTRIED || c->gso == DTLS_GSO_WORKS)
+			from = tx_send_gso(b, c);
+		if (from < b->tx_count)
+			(void)tx_send_plain(b, c, from, b->tx_count);
 	}
 	b->tx_count = 0;
 	b->tx_owner = NULL;
@@ -231,6 +376,23 @@ static void grow_rcvbuf(int fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
+/*
+ * Segmented sends only on UDP sockets: elsewhere the cmsg is ignored and one
+ * datagram would leave. Only the gateway's sessions segment for now: the
+ * integration tests count the client's upload datagrams with an iptables
+ * rule in the gateway's namespace, which sees one unsplit buffer per run.
+ */
+static enum dtls_gso gso_for(int fd, bool is_server)
+{
+	int proto = 0;
+	socklen_t len = sizeof(proto);
+
+	if (!is_server || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
+	    proto != IPPROTO_UDP)
+		return DTLS_GSO_REFUSED;
+	return DTLS_GSO_UNTRIED;
+}
+
 static int new_conn(struct dtls_conn **out, int fd, bool is_server,
 		    const struct dtls_params *p)
 {
@@ -247,6 +409,7 @@ static int new_conn(struct dtls_conn **out, int fd, bool is_server,
 	c->is_server = is_server;
 	c->mode = p->mode;
 	grow_rcvbuf(fd);
+	c->gso = gso_for(fd, is_server);
 	if (gnutls_init(&c->session, flags) < 0) {
 		free(c);
 		return VPN_ERR_TLS;
@@ -504,6 +667,11 @@ int dtls_batch_new(struct dtls_batch **out)
 	}
 	*out = b;
 	return 0;
+}
+
+unsigned long dtls_batch_tx_messages(const struct dtls_batch *b)
+{
+	return b->tx_messages;
 }
 
 void dtls_batch_free(struct dtls_batch *b)

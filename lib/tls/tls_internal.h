@@ -142,6 +142,13 @@ struct dtls_suite {
 	const char *priority;      /* exactly this suite; the server adds RESUME flags */
 };
 
+/* Whether this session's socket segments a run of datagrams for us (dtls_conn.c). */
+enum dtls_gso {
+	DTLS_GSO_UNTRIED,          /* a UDP socket; the first segmented send will tell */
+	DTLS_GSO_WORKS,
+	DTLS_GSO_REFUSED,          /* not UDP, or the kernel said no: one datagram per message */
+};
+
 /*
  * Ownership: a DTLS session owns its GnuTLS session and credentials, the
  * copy of the first datagram until it is read, its copy of the PSK (wiped)
@@ -167,6 +174,7 @@ struct dtls_conn {
 	bool is_batch_rx;          /* reads go through batch too */
 	bool is_corked;
 	bool has_send_failed;      /* a corked datagram met a hard socket error */
+	enum dtls_gso gso;         /* how corked runs of equal datagrams leave */
 };
 
 /* dtls_setup.c: mode-specific half of a new session (priorities, keys). */
