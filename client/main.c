@@ -21,6 +21,7 @@
 #include "client/options.h"
 #include "client/prompt.h"
 #include "client/session.h"
+#include "client/setup_choice.h"
 #include "lib/auth/xml.h"
 #include "lib/base/buf.h"
 #include "lib/base/err.h"
@@ -157,6 +158,31 @@ static void write_pid_file(const char *path)
 	fclose(f);
 }
 
+/*
+ * --net-setup=auto becomes the script or the built-in setup here, once,
+ * before the login: a vpnc-script that cannot run is better said now than
+ * at pre-init, after the user typed a password.
+ */
+static int choose_net_setup(struct options *o)
+{
+	static const struct setup_choice_paths system_paths = SETUP_CHOICE_SYSTEM_PATHS;
+	struct setup_choice c;
+	char why[512];
+
+	setup_choice_decide(&c, &system_paths, o->net_setup, o->script != NULL);
+	setup_choice_describe(&c, &system_paths, why, sizeof(why));
+	if (c.is_script_missing) {
+		log_err("network setup: %s; but the vpnc-script %s %s (%s): install vpnc-scripts, "
+			"or give --script or --net-setup=builtin", why, system_paths.script,
+			c.script_errno == ENOENT ? "is missing" : "cannot be run",
+			strerror(c.script_errno));
+		return VPN_ERR_NOT_FOUND;
+	}
+	log_info("network setup: %s", why);
+	o->net_setup = c.setup;
+	return 0;
+}
+
 static int run(const struct options *opts, struct stdin_secrets *sec)
 {
 	struct session s;
@@ -216,6 +242,8 @@ int main(int argc, char **argv)
 	log_set_sink(log_sink, &opts.has_timestamp, log_level_of(opts.verbosity));
 	if (opts.was_mtu_raised)
 		log_warn("an MTU below %d was raised to %d", OPTIONS_MIN_MTU, OPTIONS_MIN_MTU);
+	if (opts.action == OPTIONS_ACTION_CONNECT && choose_net_setup(&opts) != 0)
+		return 1;
 	auth_xml_global_init();
 	if (tls_global_init() != 0) {
 		log_err("cannot initialise TLS");

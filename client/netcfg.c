@@ -4,8 +4,9 @@
  * openconnect's order: "pre-init" before the tun device exists, "connect"
  * once it does, "attempt-reconnect" before each reconnect, "reconnect"
  * after one, "disconnect" at the end (after which closing the tun fd makes
- * the device disappear). With --net-setup=builtin the same moments call
- * the built-in setup (client/setup_builtin.h) instead, and no script runs.
+ * the device disappear). With the built-in setup (--net-setup=builtin, or
+ * auto's choice) the same moments call client/setup_builtin.h instead, and
+ * no script runs.
  */
 #include "client/netcfg.h"
 

@@ -3,8 +3,10 @@
  * The system side of a tunnel, through the vpnc-script (DESIGN.md): pre-init,
  * the tun device, connect; attempt-reconnect and reconnect around a
  * reconnect; disconnect at the end. Which variables the script sees is
- * client/script.h's business. With --net-setup=builtin the client does the
- * script's work itself at the same moments (client/setup_builtin.h).
+ * client/script.h's business. With the built-in setup the client does the
+ * script's work itself at the same moments (client/setup_builtin.h). Which
+ * of the two runs is settled before the session starts (client/setup_choice.h):
+ * here opts->net_setup is SCRIPT or BUILTIN, never AUTO.
  */
 #ifndef CLIENT_NETCFG_H
 #define CLIENT_NETCFG_H

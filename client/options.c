@@ -97,11 +97,15 @@ static const char usage_text[] =
 	"                              pin-sha256:BASE64, sha256:HEX or SHA-1 HEX of the certificate\n"
 	"      --cafile=FILE           trust anchors instead of the system store\n"
 	"VPN configuration:\n"
-	"  -s, --script=SCRIPT         vpnc-script command line\n"
+	"  -s, --script=SCRIPT         vpnc-script command line (implies --net-setup=script)\n"
 	"                              (default /usr/share/vpnc-scripts/vpnc-script)\n"
-	"      --net-setup=HOW         who sets addresses, routes and DNS: 'script' (the\n"
-	"                              vpnc-script, default) or 'builtin' (sslgate itself,\n"
-	"                              no shell; everything undone at exit)\n"
+	"      --net-setup=HOW         who sets addresses, routes and DNS:\n"
+	"                              'auto' (default): 'builtin', unless -s is given,\n"
+	"                                /etc/resolv.conf is a symlink (a DNS manager owns\n"
+	"                                it) or /etc/vpnc/<reason>.d holds hooks: 'script'\n"
+	"                              'script': the vpnc-script, always\n"
+	"                              'builtin': sslgate itself, no shell; everything\n"
+	"                                undone at exit\n"
 	"  -i, --interface=IFNAME      tun device name\n"
 	"  -b, --background            continue in the background once connected\n"
 	"      --pid-file=FILE         write the process id here\n"
@@ -250,12 +254,15 @@ static int apply_special(struct options *o, int opt, const char *arg, char *err,
 		o->servercert[o->servercert_count++] = arg;
 		return 0;
 	case OPT_NET_SETUP:
-		if (strcmp(arg, "script") == 0)
+		if (strcmp(arg, "auto") == 0)
+			o->net_setup = OPTIONS_NET_SETUP_AUTO;
+		else if (strcmp(arg, "script") == 0)
 			o->net_setup = OPTIONS_NET_SETUP_SCRIPT;
 		else if (strcmp(arg, "builtin") == 0)
 			o->net_setup = OPTIONS_NET_SETUP_BUILTIN;
 		else
-			return fail(err, err_len, "invalid --net-setup '%s': 'script' or 'builtin'", arg);
+			return fail(err, err_len,
+				    "invalid --net-setup '%s': 'auto', 'script' or 'builtin'", arg);
 		return 0;
 	case OPT_PROTOCOL:
 		if (strcasecmp(arg, "anyconnect") != 0)

@@ -42,9 +42,14 @@ enum options_verbosity {
 	OPTIONS_VERBOSITY_TRACE = 3, /* -vv */
 };
 
-/* Who configures addresses, routes and DNS once the tunnel is up. */
+/*
+ * Who configures addresses, routes and DNS once the tunnel is up. AUTO is
+ * what the command line says by default; main.c turns it into one of the
+ * other two at start-up (client/setup_choice.h) before anything runs.
+ */
 enum options_net_setup {
-	OPTIONS_NET_SETUP_SCRIPT = 0, /* the vpnc-script (-s), as openconnect */
+	OPTIONS_NET_SETUP_AUTO = 0,   /* built-in unless the host needs the script */
+	OPTIONS_NET_SETUP_SCRIPT,     /* the vpnc-script (-s), as openconnect */
 	OPTIONS_NET_SETUP_BUILTIN,    /* sslgate itself, over rtnetlink: no shell */
 };
 

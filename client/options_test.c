@@ -49,20 +49,37 @@ static void lab_command_line(void **state)
 	assert_string_equal(o.server, "https://gw.vpnlab.test:443/");
 	assert_int_equal(o.reconnect_timeout, 300);
 	assert_false(o.is_no_dtls);
-	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_SCRIPT);
+	/* the option is left as typed: -s turns auto into the script at start-up */
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_AUTO);
 }
 
-/* --net-setup: two words; with builtin no --script, since both would configure. */
+/*
+ * --net-setup: three words, auto when not given (also with -s, which the
+ * start-up choice reads); with builtin no --script, since both would configure.
+ */
 static void net_setup_choices(void **state)
 {
+	char *none[] = { "sslgate", "-i", "sgc0", "gw.example" };
+	char *automatic[] = { "sslgate", "--net-setup=script", "--net-setup", "auto", "gw.example" };
+	char *auto_script[] = { "sslgate", "--net-setup=auto", "-s", "/bin/true", "gw.example" };
 	char *builtin[] = { "sslgate", "--net-setup=builtin", "-i", "sgc0", "gw.example" };
 	char *script[] = { "sslgate", "--net-setup", "script", "-s", "/bin/true", "gw.example" };
 	char *both[] = { "sslgate", "--script=/bin/true", "--net-setup=builtin", "gw.example" };
 	char *bad[] = { "sslgate", "--net-setup=netlink", "gw.example" };
+	char *empty[] = { "sslgate", "--net-setup=", "gw.example" };
 	struct options o;
 	char err[128];
 
 	(void)state;
+	assert_int_equal(parse(&o, ARGC(none), none, err, sizeof(err)), 0);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_AUTO);
+	assert_null(o.script);
+	/* the last one given wins, as with every other option */
+	assert_int_equal(parse(&o, ARGC(automatic), automatic, err, sizeof(err)), 0);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_AUTO);
+	assert_int_equal(parse(&o, ARGC(auto_script), auto_script, err, sizeof(err)), 0);
+	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_AUTO);
+	assert_string_equal(o.script, "/bin/true");
 	assert_int_equal(parse(&o, ARGC(builtin), builtin, err, sizeof(err)), 0);
 	assert_int_equal(o.net_setup, OPTIONS_NET_SETUP_BUILTIN);
 	assert_null(o.script);
@@ -73,6 +90,8 @@ static void net_setup_choices(void **state)
 	assert_non_null(strstr(err, "--net-setup=builtin"));
 	assert_int_equal(parse(&o, ARGC(bad), bad, err, sizeof(err)), VPN_ERR_INVALID);
 	assert_non_null(strstr(err, "'netlink'"));
+	assert_non_null(strstr(err, "'auto'"));
+	assert_int_equal(parse(&o, ARGC(empty), empty, err, sizeof(err)), VPN_ERR_INVALID);
 }
 
 static void short_forms_and_attached_values(void **state)
@@ -223,6 +242,11 @@ static void help_needs_no_server(void **state)
 	assert_int_equal(parse(&o, ARGC(version), version, err, sizeof(err)), 0);
 	assert_int_equal(o.action, OPTIONS_ACTION_VERSION);
 	assert_non_null(strstr(options_usage(), "--servercert"));
+	/* the three setups, and which one is the default */
+	assert_non_null(strstr(options_usage(), "'auto' (default)"));
+	assert_non_null(strstr(options_usage(), "'script'"));
+	assert_non_null(strstr(options_usage(), "'builtin'"));
+	assert_null(strstr(options_usage(), "vpnc-script, default"));
 }
 
 static void too_many_pins(void **state)

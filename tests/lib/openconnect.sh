@@ -18,7 +18,8 @@
 #   CLIENT_ROUTES     1 = Debian's vpnc-script, 0 = no-route script (default: ID 0 only)
 #   CLIENT_SCRIPT     any other vpnc-script
 #   CLIENT_SETUP      builtin = --net-setup=builtin instead of a script (sslgate
-#                     only: routes and DNS as the gateway pushed them, any ID)
+#                     only: routes and DNS as the gateway pushed them, any ID);
+#                     default = neither option: the client's own default
 #   CLIENT_CERT, CLIENT_KEY  client certificate and key (-c, -k)
 #   CLIENT_PIN        --servercert value (SERVER_PIN from pki.sh)
 #   CLIENT_URL        GW_URL (https://gw.sslgate.test/)
@@ -51,11 +52,11 @@ _client_args() {
 		--user "${CLIENT_USER:-$TEST_USER}"
 		--servercert "${CLIENT_PIN:-$SERVER_PIN}"
 		--interface "$(client_ifname "$id")")
-	if [ "${CLIENT_SETUP:-script}" = builtin ]; then
-		CLIENT_ARGS+=(--net-setup=builtin)
-	else
-		CLIENT_ARGS+=(--script "$script")
-	fi
+	case ${CLIENT_SETUP:-script} in
+	builtin) CLIENT_ARGS+=(--net-setup=builtin) ;;
+	default) ;;
+	*) CLIENT_ARGS+=(--script "$script") ;;
+	esac
 	[ -n "${CLIENT_PASS-$TEST_PASS}" ] && CLIENT_ARGS+=(--passwd-on-stdin)
 	local group=${CLIENT_AUTHGROUP-engineering}
 	[ -n "$group" ] && CLIENT_ARGS+=(--authgroup "$group")
