@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Forms and replies captured between ocserv 1.1.6 and openconnect
- * 9.01: ocserv's username form with its group list (vector 02), its
- * password form (05), and openconnect's username reply (04), whose bytes
- * ours must equal except for what we say about ourselves (version string,
- * no capabilities advertised).
+ * 9.01: ocserv's username form with its group list (V02_BODY), its
+ * password form (V05_BODY), both from tests/vectors/vectors.h, and
+ * openconnect's username reply (04), whose bytes ours must equal except
+ * for what we say about ourselves (version string, no capabilities
+ * advertised).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,33 +18,7 @@
 #include "client/auth_fill.h"
 #include "lib/auth/xml.h"
 #include "lib/base/err.h"
-
-static const char username_form[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-request\">\n"
-	"<version who=\"sg\">0.1(1)</version>\n"
-	"<auth id=\"main\">\n"
-	"<message>Please enter your username.</message>\n"
-	"<form method=\"post\" action=\"/auth\">\n"
-	"<input type=\"text\" name=\"username\" label=\"Username:\" />\n"
-	"<select name=\"group_list\" label=\"Group:\">\n"
-	"<option>DEFAULT</option>\n"
-	"<option value=\"engineering\">Engineering - full LAN</option>\n"
-	"<option value=\"sales\">Sales - LAN host only</option>\n"
-	"</select>\n"
-	"</form></auth>\n"
-	"</config-auth>\n";
-
-static const char password_form[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-request\">\n"
-	"<version who=\"sg\">0.1(1)</version>\n"
-	"<auth id=\"main\">\n"
-	"<message>Please enter your password.</message>\n"
-	"<form method=\"post\" action=\"/auth\">\n"
-	"<input type=\"password\" name=\"password\" label=\"Password:\" />\n"
-	"</form></auth>\n"
-	"</config-auth>\n";
+#include "tests/vectors/vectors.h"
 
 /* Vector 04 with our version for "v9.01-3" and "<capabilities/>" for openconnect's list. */
 static const char username_reply[] =
@@ -75,7 +50,7 @@ static void group_by_value_label_default(void **state)
 	const struct auth_form_field *list;
 
 	(void)state;
-	read_doc(&doc, username_form);
+	read_doc(&doc, V02_BODY);
 	list = auth_fill_group_list(&doc.form);
 	assert_non_null(list);
 	/* ocserv marks no option: the first one is its default */
@@ -95,7 +70,7 @@ static void username_reply_is_openconnects(void **state)
 	char out[2048];
 
 	(void)state;
-	read_doc(&req, username_form);
+	read_doc(&req, V02_BODY);
 	auth_doc_init(&reply);
 	assert_int_equal(auth_fill_reply(&reply, &req, &a, "engineering", &field), 0);
 	write_doc(&reply, out, sizeof(out));
@@ -112,7 +87,7 @@ static void password_used_once_then_denied(void **state)
 	const char *field = NULL;
 
 	(void)state;
-	read_doc(&req, password_form);
+	read_doc(&req, V05_BODY);
 	auth_doc_init(&reply);
 	assert_int_equal(auth_fill_reply(&reply, &req, &a, "engineering", &field), 0);
 	assert_string_equal(auth_doc_reply_value(&reply, "password"), "correct-horse");
@@ -136,8 +111,8 @@ static void asked_on_the_terminal(void **state)
 	const char *field;
 
 	(void)state;
-	read_doc(&user_req, username_form);
-	read_doc(&pass_req, password_form);
+	read_doc(&user_req, V02_BODY);
+	read_doc(&pass_req, V05_BODY);
 	auth_doc_init(&reply);
 	assert_int_equal(auth_fill_reply(&reply, &user_req, &a, "sales", &field), 0);
 	assert_string_equal(auth_doc_reply_value(&reply, "username"), "alice");

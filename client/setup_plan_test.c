@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The built-in setup's plan from CONNECT answers: ocserv 1.1.6's as captured
- * in the lab (protocol vector 08: one split-include, a /24 netmask, a default
- * domain, no DNS), and the same answer with the headers the gateway adds
- * for DNS, IPv6, excludes or no routes at all. Expected values are what
- * Debian's vpnc-script does with the variables of the same answer.
+ * in the lab (V08_HEAD of tests/vectors/vectors.h: one split-include, a /24
+ * netmask, a default domain, no DNS), and the same answer with the headers
+ * the gateway adds for DNS, IPv6, excludes or no routes at all. Expected
+ * values are what Debian's vpnc-script does with the variables of the same
+ * answer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,15 +18,19 @@
 #include "client/settings.h"
 #include "client/setup_plan.h"
 #include "lib/base/err.h"
+#include "tests/vectors/vectors.h"
 
+/*
+ * The variants: vector 08's lines up to its netmask and a few after its
+ * routes (vectors.h has its route lines inside one group, so they are
+ * retyped here); the answer itself is V08_HEAD.
+ */
 #define HEAD                                                                                  \
 	"HTTP/1.1 200 CONNECTED\r\nX-CSTP-Version: 1\r\nX-CSTP-Server-Name: ocserv 1.1.6\r\n" \
 	"X-CSTP-Hostname: vm\r\nX-CSTP-DPD: 30\r\nX-CSTP-Default-Domain: vpnlab.test\r\n"   \
 	"X-CSTP-Address: 198.19.10.50\r\nX-CSTP-Netmask: 255.255.255.0\r\n"
-#define TAIL "X-CSTP-Keepalive: 32400\r\nX-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1434\r\n\r\n"
+#define TAIL "X-CSTP-Keepalive: 32400\r\n" V08_MTU_LINES "\r\n"
 
-static const char vector08[] = HEAD "X-CSTP-Split-Include: 198.18.2.0/255.255.255.0\r\n"
-	"X-CSTP-Tunnel-All-DNS: false\r\n" TAIL;
 static const char full_tunnel_v6[] = HEAD "X-CSTP-Address-IP6: 2001:db8:10::32/64\r\n" TAIL;
 static const char excludes_dns[] = HEAD
 	"X-CSTP-DNS: 0.0.0.0\r\nX-CSTP-DNS: 198.18.2.53\r\nX-CSTP-DNS: 198.18.2.54\r\n"
@@ -75,7 +80,7 @@ static void ocserv_split_include(void **state)
 	static struct setup_plan p;
 
 	(void)state;
-	assert_int_equal(plan(&p, vector08, &gateway), 0);
+	assert_int_equal(plan(&p, V08_HEAD, &gateway), 0);
 	assert_true(p.has_addr4);
 	assert_string_equal(text(&p.addr4), "198.19.10.50/32"); /* vpnc-script: /32, peer itself */
 	assert_false(p.has_addr6);

@@ -22,6 +22,7 @@
 #include "gateway/worker/testenv.h"
 #include "gateway/worker/tun_io.h"
 #include "lib/net/offload.h"
+#include "tests/include/ref_csum.h"
 
 static char out[65536];
 
@@ -68,11 +69,15 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
 /* An ICMP echo request from src to dst, with a correct IPv4 header checksum. */
 static size_t icmp_packet(uint8_t *p, const uint8_t src[4], const uint8_t dst[4])
 {
-	uint32_t sum = 0;
-
 	memset(p, 0, 84);
 	p[0] = 0x45;
 	p[3] = 84;
@@ -81,12 +86,7 @@ static size_t icmp_packet(uint8_t *p, const uint8_t src[4], const uint8_t dst[4]
 	p[9] = 1;
 	memcpy(p + 12, src, 4);
 	memcpy(p + 16, dst, 4);
-	for (int i = 0; i < 20; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	p[10] = (uint8_t)(sum >> 8);
-	p[11] = (uint8_t)sum;
+	put16(p + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, p, 20)));
 	p[20] = 8;
 	for (int i = 28; i < 84; i++)
 		p[i] = (uint8_t)i;
@@ -184,37 +184,14 @@ static void test_spoofed_source_dropped(void **state)
 /*
  * Offloads (lib/net/offload.h) on the tun stand-in: frames with a
  * virtio-net header. TCP/IPv4 packets built here with the checksums of RFC
- * 791/793, so the split and the merge are checked against the rules, not
- * against the code under test.
+ * 791/793 (tests/include/ref_csum.h), so the split and the merge are
+ * checked against the rules, not against the code under test.
  */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /* The TCP checksum over pseudo-header + segment: 0xffff (as a sum) when right. */
 static uint16_t tcp_check(const uint8_t *ip, size_t len)
 {
-	uint32_t sum = sum16(0, ip + 12, 8) + 6 + (uint32_t)(len - 20);
-
-	return fold(sum16(sum, ip + 20, len - 20));
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	return ref_csum_fold(ref_csum_add(ref_csum_pseudo(ip, len - 20), ip + 20, len - 20));
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -236,7 +213,7 @@ static size_t tcp_packet(uint8_t *p, const uint8_t src[4], const uint8_t dst[4],
 	p[9] = 6;
 	memcpy(p + 12, src, 4);
 	memcpy(p + 16, dst, 4);
-	put16(p + 10, (uint16_t)~fold(sum16(0, p, 20)));
+	put16(p + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, p, 20)));
 	put16(p + 20, 5201);
 	put16(p + 22, 40000);
 	put16(p + 24, seq >> 16);
@@ -284,7 +261,7 @@ static void test_offload_split(void **state)
 		assert_memory_equal(out + off, "STF\x01", 4);
 		assert_int_equal((uint8_t)out[off + 4] << 8 | (uint8_t)out[off + 5], 40 + payload);
 		assert_int_equal(ip[2] << 8 | ip[3], 40 + payload);
-		assert_int_equal(fold(sum16(0, ip, 20)), 0xffff);
+		assert_int_equal(ref_csum_fold(ref_csum_add(0, ip, 20)), 0xffff);
 		assert_int_equal(get32(ip + 24), seq + 1000u * (unsigned)i);
 		/* PSH only on the last segment, as the kernel's own segmentation */
 		assert_int_equal(ip[33], i < 2 ? 0x10 : 0x18);

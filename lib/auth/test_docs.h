@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Documents for the auth XML tests. The VEC_* bodies are byte-exact real
+ * Documents for the auth XML tests. The VEC* bodies are byte-exact real
  * traffic between openconnect 9.01-3 and ocserv 1.1.6 (Debian 12, GnuTLS
- * 3.7.9) captured in the project's lab on 2026-11-27; the request with the
- * password carries the lab's throwaway password. The ASA_* and LEGACY_*
+ * 3.7.9) captured in the project's lab on 2026-11-27: 01..06 are the
+ * vectors of tests/vectors/vectors.h, the password reply carries the lab's
+ * throwaway password, and VEC02B (ocserv's answer to 03, no vector of its
+ * own) comes from the lab's openconnect HTTP dump. The ASA_* and LEGACY_*
  * documents follow the shapes described in the protocol notes (ASA
  * captures published by NCC Group, ocserv's legacy layout); their values
  * are illustrative.
@@ -11,32 +13,24 @@
 #ifndef AUTH_TEST_DOCS_H
 #define AUTH_TEST_DOCS_H
 
+#include "tests/vectors/vectors.h"
+
 #define TEST_DOC __attribute__((unused)) static const char
 
-/* 01: first init, no group chosen (Content-Length 369). */
-TEST_DOC VEC01_INIT[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"init\" aggregate-auth-version=\"2\"><version who=\""
-	"vpn\">v9.01-3</version><device-id>linux-64</device-id><capabilities><auth-method>singl"
-	"e-sign-on-v2</auth-method><auth-method>single-sign-on-external-browser</auth-method></"
-	"capabilities><group-access>https://gw.vpnlab.test/</group-access></config-auth>\n";
+/*
+ * 01..06: the real bodies, written once in tests/vectors/vectors.h, under
+ * the names these tests use (arrays: sizeof is the length plus one).
+ */
+#define VEC01_INIT V01_BODY             /* first init, no group chosen */
+#define VEC02_REQUEST_USERNAME V02_BODY /* ocserv's answer: username + group list */
+#define VEC03_INIT_GROUP V03_BODY       /* second init with <group-select> */
+#define VEC04_REPLY_USERNAME V04_BODY   /* auth-reply with the username */
+#define VEC05_REQUEST_PASSWORD V05_BODY /* ocserv's password form */
+#define VEC06_COMPLETE V06_BODY         /* ocserv's complete with the profile manifest */
 
-/* 02: ocserv answer to 01: username + group list (496). */
-TEST_DOC VEC02_REQUEST_USERNAME[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-request\">\n"
-	"<version who=\"sg\">0.1(1)</version>\n"
-	"<auth id=\"main\">\n"
-	"<message>Please enter your username.</message>\n"
-	"<form method=\"post\" action=\"/auth\">\n"
-	"<input type=\"text\" name=\"username\" label=\"Username:\" />\n"
-	"<select name=\"group_list\" label=\"Group:\">\n"
-	"<option>DEFAULT</option>\n"
-	"<option value=\"engineering\">Engineering - full LAN</option>\n"
-	"<option value=\"sales\">Sales - LAN host only</option>\n"
-	"</select>\n"
-	"</form></auth>\n"
-	"</config-auth>";
+/* 06: auth-reply with the password (370), the capture's <PASSWORD> filled in. */
+TEST_DOC VEC06_REPLY_PASSWORD[] = V01_XML_START("auth-reply")
+	"<auth><password>correct-horse</password></auth></config-auth>\n";
 
 /* ocserv answer to 03: the chosen group moved to the top (496). */
 TEST_DOC VEC02B_REQUEST_GROUP_FIRST[] =
@@ -54,57 +48,6 @@ TEST_DOC VEC02B_REQUEST_GROUP_FIRST[] =
 	"</select>\n"
 	"</form></auth>\n"
 	"</config-auth>";
-
-/* 03: second init with <group-select>, posted to /auth (413). */
-TEST_DOC VEC03_INIT_GROUP[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"init\" aggregate-auth-version=\"2\"><version who=\""
-	"vpn\">v9.01-3</version><device-id>linux-64</device-id><capabilities><auth-method>singl"
-	"e-sign-on-v2</auth-method><auth-method>single-sign-on-external-browser</auth-method></"
-	"capabilities><group-access>https://gw.vpnlab.test/auth</group-access><group-select>eng"
-	"ineering</group-select></config-auth>\n";
-
-/* 04: auth-reply with the username (402). */
-TEST_DOC VEC04_REPLY_USERNAME[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-reply\" aggregate-auth-version=\"2\"><version "
-	"who=\"vpn\">v9.01-3</version><device-id>linux-64</device-id><capabilities><auth-method"
-	">single-sign-on-v2</auth-method><auth-method>single-sign-on-external-browser</auth-met"
-	"hod></capabilities><auth><username>alice</username></auth><group-select>engineering</g"
-	"roup-select></config-auth>\n";
-
-/* 05: ocserv password form (310). */
-TEST_DOC VEC05_REQUEST_PASSWORD[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-request\">\n"
-	"<version who=\"sg\">0.1(1)</version>\n"
-	"<auth id=\"main\">\n"
-	"<message>Please enter your password.</message>\n"
-	"<form method=\"post\" action=\"/auth\">\n"
-	"<input type=\"password\" name=\"password\" label=\"Password:\" />\n"
-	"</form></auth>\n"
-	"</config-auth>";
-
-/* 06: auth-reply with the password (370). */
-TEST_DOC VEC06_REPLY_PASSWORD[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"auth-reply\" aggregate-auth-version=\"2\"><version "
-	"who=\"vpn\">v9.01-3</version><device-id>linux-64</device-id><capabilities><auth-method"
-	">single-sign-on-v2</auth-method><auth-method>single-sign-on-external-browser</auth-met"
-	"hod></capabilities><auth><password>correct-horse</password></auth></config-auth>\n";
-
-/* 06: ocserv complete with the profile manifest (446). */
-TEST_DOC VEC06_COMPLETE[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<config-auth client=\"vpn\" type=\"complete\">\n"
-	"<version who=\"sg\">0.1(1)</version>\n"
-	"<auth id=\"success\">\n"
-	"<title>SSL VPN Service</title></auth>\n"
-	"<config client=\"vpn\" type=\"private\"><vpn-profile-manifest><vpn rev=\"1.0\"><file t"
-	"ype=\"profile\" service-type=\"user\"><uri>/profiles/profile.xml</uri><hash type=\"sha"
-	"1\">C54090310389BE94B95DD234707D5E2B0FDD71F9</hash></file></vpn></vpn-profile-manifest"
-	">\n"
-	"</config></config-auth>";
 
 /* An ASA auth-request after a failed login (PROTOCOL.md 3.3 layout, indented). */
 TEST_DOC ASA_REQUEST_FAILED[] =

@@ -12,6 +12,11 @@
  * continues the frame, and its payload is no larger than the first
  * segment's. A shorter segment or one with PSH closes the frame.
  *
+ * Order within a flow is kept: a packet that is not merged is written
+ * after the held frame of its flow, and one whose ports we cannot read (a
+ * fragment, a segment behind IPv6 extension headers) after every held
+ * frame between its two hosts.
+ *
  * Checksums: the kernel treats a NEEDS_CSUM frame's data as correct and
  * computes the checksum of each segment afresh, so a corrupted segment
  * inside a super packet would be delivered "repaired". Every segment's TCP
@@ -203,7 +208,7 @@ int net_gro_flush(struct net_gro *g)
 }
 
 enum seg_kind {
-	SEG_OTHER, /* not a TCP segment we can tie to a flow: written at once */
+	SEG_OTHER, /* not a TCP segment we can tie to a flow: written at once (flush_hosts) */
 	SEG_ALONE, /* a flow's segment that must not be merged: written after its flow */
 	SEG_MERGE, /* may join its flow's frame */
 };
@@ -267,6 +272,20 @@ static int parse_seg(struct seg *s, const uint8_t *pkt, size_t len, enum seg_kin
 	return 0;
 }
 
+static bool is_same_hosts(const struct flow *f, const struct seg *s)
+{
+	const uint8_t *ip = f->frame + NET_VNET_HDR_LEN;
+
+	if (f->len == 0 || f->is_v6 != s->is_v6)
+		return false;
+	return s->is_v6 ? memcmp(ip + 8, s->pkt + 8, 32) == 0 : memcmp(ip + 12, s->pkt + 12, 8) == 0;
+}
+
+/*
+ * Runs for every segment: the address compare is repeated rather than
+ * taken from is_same_hosts, which gcc -O2 leaves a call (+1.7% instructions
+ * per merged segment under callgrind).
+ */
 static bool is_same_flow(const struct flow *f, const struct seg *s)
 {
 	const uint8_t *ip = f->frame + NET_VNET_HDR_LEN;
@@ -335,6 +354,43 @@ static void start(struct net_gro *g, struct flow *f, const struct seg *s)
 	f->is_closed = (s->tcp_flags & TCP_FLAG_PSH) != 0;
 }
 
+/*
+ * Whether a packet we cannot tie to a flow may still be part of one of
+ * ours: a fragment of a TCP segment (IPv4, or behind IPv6's fragment
+ * header) or a segment behind other IPv6 extension headers has no ports
+ * we read, yet the receiver sees it in the middle of its flow. UDP, ICMP
+ * and the rest are flows of their own and may pass the held frames.
+ */
+static bool may_carry_tcp(const struct seg *s)
+{
+	if (!s->is_v6)
+		return s->pkt[9] == IPPROTO_TCP_NUM;
+	switch (s->pkt[6]) {
+	case IPPROTO_TCP_NUM:
+	case 0:   /* hop-by-hop options */
+	case 43:  /* routing */
+	case 44:  /* fragment */
+	case 51:  /* authentication header */
+	case 60:  /* destination options */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Writes the frames such a packet would otherwise overtake: every flow between its hosts. */
+static int flush_hosts(struct net_gro *g, const struct seg *s)
+{
+	int ret = 0;
+
+	if (!may_carry_tcp(s))
+		return 0;
+	for (unsigned i = 0; i < g->max_flows; i++)
+		if (is_same_hosts(&g->flows[i], s) && flush_flow(g, &g->flows[i]) != 0)
+			ret = VPN_ERR_IO;
+	return ret;
+}
+
 /* A free slot, or the oldest frame's slot once that frame is written. */
 static struct flow *take_slot(struct net_gro *g, int *out_ret)
 {
@@ -370,6 +426,8 @@ int net_gro_write(struct net_gro *g, const uint8_t *pkt, size_t len)
 	}
 	if (f != NULL)
 		ret = flush_flow(g, f);
+	else if (kind == SEG_OTHER)
+		ret = flush_hosts(g, &s);
 	if (kind != SEG_MERGE) {
 		int wret = account(g, net_tun_write_plain(g->fd, pkt, len));
 

@@ -2,7 +2,7 @@
 /*
  * The coalescer writing into one end of an AF_UNIX SOCK_SEQPACKET pair,
  * which keeps every write as one message, as a tun device does with frames.
- * Packets are built by gso_testpkt.c with the reference checksum; merged
+ * Packets are built by gso_testpkt.h with the reference checksum; merged
  * frames are checked field by field against the virtio-net contract and
  * split back with net_gso_* to the exact packets that went in.
  */
@@ -22,7 +22,7 @@
 #include "lib/base/err.h"
 #include "lib/net/offload.h"
 
-#include "lib/net/gso_testpkt.c"
+#include "lib/net/gso_testpkt.h"
 
 #define MAX_PKTS 64
 
@@ -121,12 +121,12 @@ static void expect_merged(struct fixture *fx, unsigned first, unsigned last)
 	assert_int_equal(host16(fx->frame + 6), h);
 	assert_int_equal(host16(fx->frame + 8), 16);
 	if (h == 20) {
-		assert_int_equal(ref_get16(ip + 2), n - 10);
-		assert_int_equal(ref_ip_verify(ip), 0xffff);
+		assert_int_equal(tp_get16(ip + 2), n - 10);
+		assert_int_equal(tp_ip_verify(ip), 0xffff);
 	} else {
-		assert_int_equal(ref_get16(ip + 4), n - 50);
+		assert_int_equal(tp_get16(ip + 4), n - 50);
 	}
-	assert_int_equal(ref_get16(ip + h + 16), ref_fold(ref_pseudo(ip, n - 10 - h)));
+	assert_int_equal(tp_get16(ip + h + 16), ref_csum_fold(ref_csum_pseudo(ip, n - 10 - h)));
 	assert_int_equal(net_gso_begin(&it, fx->frame, n), 0);
 	for (unsigned i = first; i <= last; i++) {
 		assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), 0);
@@ -331,6 +331,209 @@ static void round_trip(void **state)
 	}
 }
 
+/*
+ * Non-mergeable packets that may belong to a pending TCP flow: the pieces
+ * of a fragmented segment (IPv4, and IPv6's fragment header) carry no
+ * ports to find the flow by, and a segment with IPv4 options is never
+ * merged. Each is built from a whole segment of the flow.
+ */
+static size_t frag_v4(uint8_t *out, const uint8_t *seg, size_t from, size_t to, bool has_more)
+{
+	size_t len = 20 + to - from;
+
+	memcpy(out, seg, 20);
+	memcpy(out + 20, seg + 20 + from, to - from);
+	tp_put16(out + 2, (uint32_t)len);
+	tp_put16(out + 6, (uint32_t)(from / 8) | (has_more ? 0x2000 : 0));
+	tp_put16(out + 10, 0);
+	tp_put16(out + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, out, 20)));
+	return len;
+}
+
+static size_t frag_v6(uint8_t *out, const uint8_t *seg, size_t from, size_t to, bool has_more)
+{
+	memcpy(out, seg, 40);
+	tp_put16(out + 4, (uint32_t)(8 + to - from));
+	out[6] = 44; /* fragment header, then the TCP bytes */
+	memset(out + 40, 0, 8);
+	out[40] = 6;
+	tp_put16(out + 42, (uint32_t)from | (has_more ? 1 : 0));
+	tp_put16(out + 46, 0x5a5a);
+	memcpy(out + 48, seg + 40 + from, to - from);
+	return 48 + to - from;
+}
+
+/* The segment with 4 bytes of IPv4 options (NOP NOP NOP EOL): the TCP checksum stays. */
+static size_t with_ip_options(uint8_t *out, const uint8_t *seg, size_t len)
+{
+	static const uint8_t opts[4] = { 1, 1, 1, 0 };
+
+	memcpy(out, seg, 20);
+	memcpy(out + 20, opts, 4);
+	memcpy(out + 24, seg + 20, len - 20);
+	out[0] = 0x46;
+	tp_put16(out + 2, (uint32_t)(len + 4));
+	tp_put16(out + 10, 0);
+	tp_put16(out + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, out, 24)));
+	return len + 4;
+}
+
+/* Which input packet this is; each may come out once. */
+static unsigned find_input(struct fixture *fx, const uint8_t *pkt, size_t len, unsigned n,
+			   bool *is_seen)
+{
+	for (unsigned j = 0; j < n; j++) {
+		if (!is_seen[j] && fx->lens[j] == len && memcmp(fx->pkts[j], pkt, len) == 0) {
+			is_seen[j] = true;
+			return j;
+		}
+	}
+	fail_msg("a packet written was never given to the coalescer (%zu bytes)", len);
+	return n;
+}
+
+static void note_out(unsigned *last, unsigned flow, unsigned j, unsigned n)
+{
+	if (last[flow] != n && last[flow] > j)
+		fail_msg("packet %u of flow %u left before packet %u", last[flow], flow, j);
+	last[flow] = j;
+}
+
+/*
+ * Splits every frame written back into packets and checks each flow's
+ * packets left in the order they came in: flow[j] is the flow of input j.
+ */
+static void expect_flow_order(struct fixture *fx, unsigned n, const unsigned *flow)
+{
+	bool is_seen[MAX_PKTS] = { false };
+	unsigned last[MAX_PKTS], out = 0;
+	uint8_t seg[1600];
+	size_t flen, len;
+
+	for (unsigned j = 0; j < n; j++)
+		last[flow[j]] = n; /* none yet */
+	while ((flen = next_frame(fx)) != 0) {
+		struct net_gso_iter it;
+		unsigned j;
+
+		if (fx->frame[1] == 0) { /* GSO_NONE: the packet as written */
+			j = find_input(fx, fx->frame + 10, flen - 10, n, is_seen);
+			note_out(last, flow[j], j, n);
+			out++;
+			continue;
+		}
+		assert_int_equal(net_gso_begin(&it, fx->frame, flen), 0);
+		while (net_gso_next(&it, seg, sizeof(seg), &len) == 0) {
+			j = find_input(fx, seg, len, n, is_seen);
+			note_out(last, flow[j], j, n);
+			out++;
+		}
+	}
+	assert_int_equal(out, n);
+}
+
+static void give(struct fixture *fx, unsigned i)
+{
+	assert_int_equal(net_gro_write(fx->gro, fx->pkts[i], fx->lens[i]), 0);
+}
+
+/* Segments 0..5 of the IPv4 flow from packet n on, 2 in two fragments, 4 with options. */
+static unsigned v4_pieces(struct fixture *fx, unsigned n)
+{
+	uint8_t whole[1600];
+	struct tp_spec sp;
+	size_t wlen;
+
+	put(fx, n++, (sp = bulk(false, 0, 1368), &sp));
+	put(fx, n++, (sp = bulk(false, 1, 1368), &sp));
+	sp = bulk(false, 2, 1368);
+	wlen = tp_build_tcp(whole, &sp);
+	fx->lens[n] = frag_v4(fx->pkts[n], whole, 0, 800, true);
+	give(fx, n++);
+	fx->lens[n] = frag_v4(fx->pkts[n], whole, 800, wlen - 20, false);
+	give(fx, n++);
+	put(fx, n++, (sp = bulk(false, 3, 1368), &sp));
+	sp = bulk(false, 4, 1368);
+	wlen = tp_build_tcp(whole, &sp);
+	fx->lens[n] = with_ip_options(fx->pkts[n], whole, wlen);
+	give(fx, n++);
+	put(fx, n++, (sp = bulk(false, 5, 1368), &sp));
+	return n;
+}
+
+/* Segments 0..3 of the IPv6 flow, 2 in two fragments. */
+static unsigned v6_pieces(struct fixture *fx, unsigned n)
+{
+	uint8_t whole[1600];
+	struct tp_spec sp;
+	size_t wlen;
+
+	put(fx, n++, (sp = bulk(true, 0, 1368), &sp));
+	put(fx, n++, (sp = bulk(true, 1, 1368), &sp));
+	sp = bulk(true, 2, 1368);
+	wlen = tp_build_tcp(whole, &sp);
+	fx->lens[n] = frag_v6(fx->pkts[n], whole, 0, 800, true);
+	give(fx, n++);
+	fx->lens[n] = frag_v6(fx->pkts[n], whole, 800, wlen - 40, false);
+	give(fx, n++);
+	put(fx, n++, (sp = bulk(true, 3, 1368), &sp));
+	return n;
+}
+
+/* A UDP datagram between the IPv6 hosts, told apart by its last byte. */
+static void udp_v6(struct fixture *fx, unsigned i, uint8_t mark)
+{
+	struct tp_spec sp = bulk(true, 0, 0);
+	size_t h = tp_build_ip(fx->pkts[i], &sp, 17, 18);
+
+	memset(fx->pkts[i] + h, 0, 18);
+	fx->pkts[i][h + 17] = mark;
+	fx->lens[i] = h + 18;
+	give(fx, i);
+}
+
+static void order_with_fragments_and_options(void **state)
+{
+	/* 0: IPv4 flow, 1: its hosts, other ports, 2: UDP between the IPv6 hosts, 3: IPv6 flow */
+	static const unsigned flow[] = { 0, 0, 0, 0, 0, 0, 0, 2, 3, 3, 3, 3, 3, 2, 1, 0 };
+	struct fixture *fx = *state;
+	struct tp_spec sp;
+	unsigned n;
+
+	n = v4_pieces(fx, 0);
+	udp_v6(fx, n++, 0);
+	n = v6_pieces(fx, n);
+	udp_v6(fx, n++, 1);
+	sp = bulk(false, 0, 1368);
+	sp.sport = 40002;
+	put(fx, n++, &sp);
+	put(fx, n++, (sp = bulk(false, 6, 1368), &sp));
+	assert_int_equal(n, sizeof(flow) / sizeof(flow[0]));
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_flow_order(fx, n, flow);
+}
+
+/* A fragment between other hosts overtakes nothing of ours: the frame stays held. */
+static void fragment_of_other_hosts_passes(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t whole[1600];
+	struct tp_spec sp;
+	size_t wlen;
+
+	put(fx, 0, (sp = bulk(false, 0, 1368), &sp));
+	put(fx, 1, (sp = bulk(false, 1, 1368), &sp));
+	sp = bulk(false, 2, 1368);
+	wlen = tp_build_tcp(whole, &sp);
+	whole[19] = 3; /* 198.19.0.3 */
+	fx->lens[2] = frag_v4(fx->pkts[2], whole, 0, wlen - 20, true);
+	give(fx, 2);
+	expect_plain(fx, 2);
+	assert_int_equal(next_frame(fx), 0);
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_merged(fx, 0, 1);
+}
+
 static void speed(void **state)
 {
 	struct fixture *fx = *state;
@@ -365,6 +568,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(contiguous_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(breaks_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(order_within_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(order_with_fragments_and_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(fragment_of_other_hosts_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(non_tcp_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_checksum_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(ip_length_bound, setup, teardown),

@@ -3,9 +3,9 @@
  * The splitter against frames laid out as Linux's tun hands them over with
  * TSO4/TSO6 on (virtio-net header, super packet, pseudo-header sum in the
  * TCP checksum field): every segment's length, sequence number, flags, IP
- * id and checksums are checked with the reference checksum in
- * gso_testpkt.c. Frames sit right before a guard page, and so does every
- * truncation of them.
+ * id and checksums are checked with the reference checksum of
+ * tests/include/ref_csum.h. Frames sit right before a guard page, and so
+ * does every truncation of them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +21,7 @@
 #include "lib/base/testutil.h"
 #include "lib/net/offload.h"
 
-#include "lib/net/gso_testpkt.c"
+#include "lib/net/gso_testpkt.h"
 
 static uint8_t frame[NET_OFFLOAD_FRAME_MAX];
 static uint8_t seg[NET_OFFLOAD_FRAME_MAX];
@@ -46,16 +46,16 @@ static void check_split(const struct tp_spec *sp, uint16_t gso_size)
 		uint8_t *t = seg + h, want_flags = sp->flags;
 
 		assert_true(pl == gso_size || (n == nsegs - 1 && pl == sp->payload_len - got));
-		assert_int_equal(ref_l4_verify(seg, len), 0xffff);
+		assert_int_equal(tp_l4_verify(seg, len), 0xffff);
 		if (sp->is_v6) {
-			assert_int_equal(ref_get16(seg + 4), len - 40);
+			assert_int_equal(tp_get16(seg + 4), len - 40);
 		} else {
-			assert_int_equal(ref_get16(seg + 2), len);
-			assert_int_equal(ref_get16(seg + 4), (uint16_t)(sp->ip_id + n));
-			assert_int_equal(ref_ip_verify(seg), 0xffff);
+			assert_int_equal(tp_get16(seg + 2), len);
+			assert_int_equal(tp_get16(seg + 4), (uint16_t)(sp->ip_id + n));
+			assert_int_equal(tp_ip_verify(seg), 0xffff);
 		}
-		assert_int_equal(ref_get32(t + 4), (uint32_t)(sp->seq + got));
-		assert_int_equal(ref_get32(t + 8), sp->ack);
+		assert_int_equal(tp_get32(t + 4), (uint32_t)(sp->seq + got));
+		assert_int_equal(tp_get32(t + 8), sp->ack);
 		if (n + 1 < nsegs)
 			want_flags &= (uint8_t)~(TP_FIN | TP_PSH);
 		if (n > 0)
@@ -123,7 +123,7 @@ static void split_ecn_type(void **state)
 	tp_vnet_hdr(frame, 1, 0x81, 1440, 1400, 20, 16);
 	assert_int_equal(net_gso_begin(&it, frame, flen), 0);
 	while (net_gso_next(&it, seg, sizeof(seg), &len) == 0) {
-		assert_int_equal(ref_l4_verify(seg, len), 0xffff);
+		assert_int_equal(tp_l4_verify(seg, len), 0xffff);
 		assert_int_equal(seg[33] & TP_CWR, n == 0 ? TP_CWR : 0);
 		assert_int_equal(len, n < 3 ? 1440 : 40 + 800);
 		n++;
@@ -149,26 +149,26 @@ static void needs_csum_without_gso(void **state)
 		/* UDP: 8-byte header, checksum at 6 */
 		ip_len = tp_build_ip(ip, &sp, 17, 8 + 21) + 8 + 21;
 		memset(ip + h, 0, 8);
-		ref_put16(ip + h, 53000);
-		ref_put16(ip + h + 2, 53);
-		ref_put16(ip + h + 4, 8 + 21);
+		tp_put16(ip + h, 53000);
+		tp_put16(ip + h + 2, 53);
+		tp_put16(ip + h + 4, 8 + 21);
 		memcpy(ip + h + 8, tp_data, 21);
-		ref_put16(ip + h + 6, ref_fold(ref_pseudo(ip, 8 + 21)));
+		tp_put16(ip + h + 6, ref_csum_fold(ref_csum_pseudo(ip, 8 + 21)));
 		tp_vnet_hdr(frame, 1, 0, 0, 0, (uint16_t)h, 6);
 		assert_int_equal(begin_guarded(&g, &it, frame, 10 + ip_len), 0);
 		assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), 0);
 		assert_int_equal(len, ip_len);
-		assert_int_equal(ref_l4_verify(seg, len), 0xffff);
+		assert_int_equal(tp_l4_verify(seg, len), 0xffff);
 		assert_memory_equal(seg, ip, h + 6);
 		assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), VPN_ERR_NOT_FOUND);
 		guarded_cleanup(&g);
 
 		ip_len = tp_build_tcp(ip, &sp);
-		ref_put16(ip + h + 16, ref_fold(ref_pseudo(ip, ip_len - h)));
+		tp_put16(ip + h + 16, ref_csum_fold(ref_csum_pseudo(ip, ip_len - h)));
 		tp_vnet_hdr(frame, 1, 0, 0, 0, (uint16_t)h, 16);
 		assert_int_equal(begin_guarded(&g, &it, frame, 10 + ip_len), 0);
 		assert_int_equal(net_gso_next(&it, seg, sizeof(seg), &len), 0);
-		assert_int_equal(ref_l4_verify(seg, len), 0xffff);
+		assert_int_equal(tp_l4_verify(seg, len), 0xffff);
 		guarded_cleanup(&g);
 
 		/* Without NEEDS_CSUM the packet passes untouched. */

@@ -69,8 +69,10 @@ int net_gso_next(struct net_gso_iter *it, uint8_t *out, size_t cap, size_t *out_
  * (same addresses, ports, ACK, options and flags; contiguous sequence
  * numbers; equal segment sizes but for the last), and held until
  * net_gro_flush. Anything else (UDP, ICMP, SYN/FIN/RST, IP options,
- * fragments) is written at once, after the pending frame of its flow, so
- * no flow is reordered. The owner calls net_gro_flush at the end of every
+ * fragments) is written at once, after the pending frame of its flow (for
+ * a fragment or a segment behind IPv6 extension headers, whose ports are
+ * not read: after every pending frame between the same hosts), so no flow
+ * is reordered. The owner calls net_gro_flush at the end of every
  * batch of received packets (a recvmmsg batch, a TLS read's records): the
  * coalescer never holds a packet across a wait.
  */

@@ -2,9 +2,10 @@
 /*
  * sg-tun-offload: relays between two offload tun devices, one in this
  * network namespace and one in another, through lib/net/offload.h: every
- * frame read is split with net_gso_*, every segment checked with a
- * checksum written here (not the library's), then written to the other
- * device through a net_gro coalescer flushed after each read batch. Used
+ * frame read is split with net_gso_*, every segment checked with the
+ * reference checksum of tests/include/ref_csum.h (not the library's), then
+ * written to the other device through a net_gro coalescer flushed after
+ * each read batch. Used
  * by tests/integration/tun_offload.sh, which judges the counters it prints
  * when it ends (SIGTERM, or its time limit).
  *
@@ -26,6 +27,7 @@
 #include "lib/base/err.h"
 #include "lib/net/offload.h"
 #include "lib/net/tun.h"
+#include "tests/include/ref_csum.h"
 
 #define BATCH 64
 
@@ -44,41 +46,22 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* IPv4 header and TCP/UDP checksums of one segment (UDP over IPv4 may have none). */
 static int is_segment_ok(const uint8_t *ip, size_t len)
 {
 	size_t h;
 	uint8_t proto;
-	uint32_t pseudo;
 
 	if (len < 20)
 		return 0;
 	if (ip[0] >> 4 == 4) {
 		h = (size_t)(ip[0] & 0x0f) * 4;
-		if (h < 20 || h > len || fold(sum16(0, ip, h)) != 0xffff)
+		if (h < 20 || h > len || ref_csum_fold(ref_csum_add(0, ip, h)) != 0xffff)
 			return 0;
 		proto = ip[9];
-		pseudo = sum16(proto + (uint32_t)(len - h), ip + 12, 8);
 	} else if (ip[0] >> 4 == 6 && len >= 40) {
 		h = 40;
 		proto = ip[6];
-		pseudo = sum16(proto + (uint32_t)(len - h), ip + 8, 32);
 	} else {
 		return 0;
 	}
@@ -86,7 +69,7 @@ static int is_segment_ok(const uint8_t *ip, size_t len)
 		return 1;
 	if (proto == 17 && ip[0] >> 4 == 4 && len >= h + 8 && ip[h + 6] == 0 && ip[h + 7] == 0)
 		return 1;
-	return fold(sum16(pseudo, ip + h, len - h)) == 0xffff;
+	return ref_csum_fold(ref_csum_add(ref_csum_pseudo(ip, len - h), ip + h, len - h)) == 0xffff;
 }
 
 static void relay_frame(struct side *s, const uint8_t *frame, size_t len)

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Test-only: TCP/UDP packets and offload frames built from their fields,
- * with a reference checksum written straight from RFC 1071 (big-endian
- * 16-bit words, one at a time) so the code under test is checked against
- * something it does not share. Included by gso_test.c and gro_test.c.
+ * Test-only, header-only: TCP/UDP packets and offload frames built from
+ * their fields, their checksums from the reference in
+ * tests/include/ref_csum.h, so the splitter and the coalescer are checked
+ * against something they do not share. Used by gso_test.c and gro_test.c;
+ * each gets its own copy of the payload pattern tp_data.
  */
+#ifndef NET_GSO_TESTPKT_H
+#define NET_GSO_TESTPKT_H
+
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "tests/include/ref_csum.h"
 
 #define TP_V4_SRC 0xc6120001u /* 198.18.0.1 */
 #define TP_V4_DST 0xc6130002u /* 198.19.0.2 */
@@ -43,62 +50,38 @@ static inline void tp_fill_data(void)
 		tp_data[i] = (uint8_t)(i * 131 + (i >> 8) * 7 + 3);
 }
 
-static inline uint32_t ref_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static inline uint16_t ref_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static inline void ref_put16(uint8_t *p, uint32_t v)
+static inline void tp_put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static inline uint16_t ref_get16(const uint8_t *p)
+static inline uint16_t tp_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static inline uint32_t ref_get32(const uint8_t *p)
+static inline uint32_t tp_get32(const uint8_t *p)
 {
-	return (uint32_t)ref_get16(p) << 16 | ref_get16(p + 2);
+	return (uint32_t)tp_get16(p) << 16 | tp_get16(p + 2);
 }
 
-static inline size_t ref_ip_hlen(const uint8_t *ip)
+static inline size_t tp_ip_hlen(const uint8_t *ip)
 {
 	return ip[0] >> 4 == 6 ? 40 : (size_t)(ip[0] & 0x0f) * 4;
 }
 
-/* Pseudo-header sum (unfolded) for a transport length. */
-static inline uint32_t ref_pseudo(const uint8_t *ip, size_t l4_len)
-{
-	uint32_t sum = (ip[0] >> 4 == 6 ? ip[6] : ip[9]) + (uint32_t)l4_len;
-
-	return ip[0] >> 4 == 6 ? ref_add(sum, ip + 8, 32) : ref_add(sum, ip + 12, 8);
-}
-
 /* Folded sum over pseudo header + transport: 0xffff when the checksum is right. */
-static inline uint16_t ref_l4_verify(const uint8_t *ip, size_t len)
+static inline uint16_t tp_l4_verify(const uint8_t *ip, size_t len)
 {
-	size_t h = ref_ip_hlen(ip);
+	size_t h = tp_ip_hlen(ip);
 
-	return ref_fold(ref_add(ref_pseudo(ip, len - h), ip + h, len - h));
+	return ref_csum_fold(ref_csum_add(ref_csum_pseudo(ip, len - h), ip + h, len - h));
 }
 
-static inline uint16_t ref_ip_verify(const uint8_t *ip)
+static inline uint16_t tp_ip_verify(const uint8_t *ip)
 {
-	return ref_fold(ref_add(0, ip, ref_ip_hlen(ip)));
+	return ref_csum_fold(ref_csum_add(0, ip, tp_ip_hlen(ip)));
 }
 
 static inline size_t tp_build_ip(uint8_t *out, const struct tp_spec *sp, uint8_t proto, size_t l4_len)
@@ -107,7 +90,7 @@ static inline size_t tp_build_ip(uint8_t *out, const struct tp_spec *sp, uint8_t
 		memset(out, 0, 40);
 		out[0] = 0x60 | sp->tos >> 4;
 		out[1] = (uint8_t)(sp->tos << 4);
-		ref_put16(out + 4, (uint32_t)l4_len);
+		tp_put16(out + 4, (uint32_t)l4_len);
 		out[6] = proto;
 		out[7] = sp->ttl ? sp->ttl : 64;
 		memcpy(out + 8, tp_v6_src, 16);
@@ -117,16 +100,16 @@ static inline size_t tp_build_ip(uint8_t *out, const struct tp_spec *sp, uint8_t
 	memset(out, 0, 20);
 	out[0] = 0x45;
 	out[1] = sp->tos;
-	ref_put16(out + 2, (uint32_t)(20 + l4_len));
-	ref_put16(out + 4, sp->ip_id);
+	tp_put16(out + 2, (uint32_t)(20 + l4_len));
+	tp_put16(out + 4, sp->ip_id);
 	out[6] = 0x40; /* DF */
 	out[8] = sp->ttl ? sp->ttl : 64;
 	out[9] = proto;
-	ref_put16(out + 12, TP_V4_SRC >> 16);
-	ref_put16(out + 14, TP_V4_SRC & 0xffff);
-	ref_put16(out + 16, TP_V4_DST >> 16);
-	ref_put16(out + 18, TP_V4_DST & 0xffff);
-	ref_put16(out + 10, (uint16_t)~ref_fold(ref_add(0, out, 20)));
+	tp_put16(out + 12, TP_V4_SRC >> 16);
+	tp_put16(out + 14, TP_V4_SRC & 0xffff);
+	tp_put16(out + 16, TP_V4_DST >> 16);
+	tp_put16(out + 18, TP_V4_DST & 0xffff);
+	tp_put16(out + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, out, 20)));
 	return 20;
 }
 
@@ -136,22 +119,23 @@ static inline size_t tp_build_tcp(uint8_t *out, const struct tp_spec *sp)
 	size_t thl = 20 + sp->opts_len;
 	size_t h = tp_build_ip(out, sp, 6, thl + sp->payload_len);
 	uint8_t *t = out + h;
+	uint32_t l4_sum;
 
 	memset(t, 0, 20);
-	ref_put16(t, sp->sport ? sp->sport : 40000);
-	ref_put16(t + 2, sp->dport ? sp->dport : 5201);
-	ref_put16(t + 4, sp->seq >> 16);
-	ref_put16(t + 6, sp->seq & 0xffff);
-	ref_put16(t + 8, sp->ack >> 16);
-	ref_put16(t + 10, sp->ack & 0xffff);
+	tp_put16(t, sp->sport ? sp->sport : 40000);
+	tp_put16(t + 2, sp->dport ? sp->dport : 5201);
+	tp_put16(t + 4, sp->seq >> 16);
+	tp_put16(t + 6, sp->seq & 0xffff);
+	tp_put16(t + 8, sp->ack >> 16);
+	tp_put16(t + 10, sp->ack & 0xffff);
 	t[12] = (uint8_t)(thl / 4 << 4);
 	t[13] = sp->flags;
-	ref_put16(t + 14, sp->window ? sp->window : 502);
+	tp_put16(t + 14, sp->window ? sp->window : 502);
 	if (sp->opts_len)
 		memcpy(t + 20, sp->opts, sp->opts_len);
 	memcpy(t + thl, tp_data + sp->payload_at, sp->payload_len);
-	ref_put16(t + 16, (uint16_t)~ref_fold(ref_add(ref_pseudo(out, thl + sp->payload_len), t,
-						       thl + sp->payload_len)));
+	l4_sum = ref_csum_add(ref_csum_pseudo(out, thl + sp->payload_len), t, thl + sp->payload_len);
+	tp_put16(t + 16, (uint16_t)~ref_csum_fold(l4_sum));
 	return h + thl + sp->payload_len;
 }
 
@@ -176,10 +160,12 @@ static inline size_t tp_build_tso(uint8_t *frame, const struct tp_spec *sp, uint
 {
 	uint8_t *ip = frame + 10;
 	size_t len = tp_build_tcp(ip, sp);
-	size_t h = ref_ip_hlen(ip);
+	size_t h = tp_ip_hlen(ip);
 
-	ref_put16(ip + h + 16, ref_fold(ref_pseudo(ip, len - h)));
+	tp_put16(ip + h + 16, ref_csum_fold(ref_csum_pseudo(ip, len - h)));
 	tp_vnet_hdr(frame, 1, sp->is_v6 ? 4 : 1, (uint16_t)(h + 20 + sp->opts_len), gso_size,
 		    (uint16_t)h, 16);
 	return 10 + len;
 }
+
+#endif
