@@ -73,6 +73,7 @@ struct dtls_link {
 	bool is_up;                   /* handshake complete */
 	bool is_active;               /* packets to the client go over DTLS */
 	bool is_corked;               /* records held for one sendmmsg at the next flush */
+	bool is_oversize_logged;      /* a too-long datagram was logged (once per session) */
 	uint64_t last_rx_ms;
 	uint64_t rx_bytes, tx_bytes;  /* IP packet bytes over DTLS */
 	uint64_t discarded;           /* records dropped by channels already closed */

@@ -145,6 +145,17 @@ static void on_record(struct dtls_link *l, uint8_t *rec, size_t len)
 	}
 }
 
+/* The first datagram too long for the batch's slots, once per session: the peer's MTU is off. */
+static void note_oversize(struct dtls_link *l)
+{
+	if (l->is_oversize_logged || dtls_conn_rx_oversize(l->conn) == 0)
+		return;
+	l->is_oversize_logged = true;
+	log_warn("%s: dropped a %zu-byte DTLS datagram, longer than the %u bytes a slot holds "
+		 "(later ones are only counted)", l->s->label,
+		 dtls_conn_rx_oversize_first_len(l->conn), DTLS_BATCH_SLOT);
+}
+
 static void read_records(struct dtls_link *l)
 {
 	uint8_t *rec = l->s->w->demux->record;
@@ -154,8 +165,10 @@ static void read_records(struct dtls_link *l)
 		size_t n = 0;
 		int rc = dtls_conn_read(l->conn, rec, DTLS_RECORD_MAX, &n);
 
-		if (rc == VPN_ERR_AGAIN)
+		if (rc == VPN_ERR_AGAIN) {
+			note_oversize(l);
 			return;
+		}
 		if (rc == VPN_ERR_CLOSED) {
 			log_info("%s: the client closed DTLS", l->s->label);
 			stop_conn(l);

@@ -201,24 +201,10 @@ static void peer_of(int fd, struct net_addr *out, uint16_t *out_port)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 
-	memset(out, 0, sizeof(*out));
-	*out_port = 0;
+	/* a peer already gone leaves the address zeroed (family 0) */
 	if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
-		return;
-	if (ss.ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
-
-		out->family = AF_INET;
-		memcpy(out->bytes, &sin->sin_addr, 4);
-		*out_port = ntohs(sin->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
-
-		out->family = AF_INET6;
-		memcpy(out->bytes, &sin6->sin6_addr, 16);
-		*out_port = ntohs(sin6->sin6_port);
-		net_addr_unmap_v4(out);
-	}
+		ss.ss_family = AF_UNSPEC;
+	net_addr_from_sockaddr(&ss, out, out_port);
 }
 
 static void accept_one(struct worker *w, int fd)

@@ -220,6 +220,13 @@ const char *dtls_conn_description(const struct dtls_conn *c);
 unsigned dtls_conn_discarded(const struct dtls_conn *c);
 /* Datagrams dropped on send because the socket buffer was full. */
 unsigned dtls_conn_send_drops(const struct dtls_conn *c);
+/*
+ * Datagrams dropped on receipt for being longer than a batch slot (a peer
+ * sending past the MTU the slots hold), and the size of the first one: the
+ * owner, who knows the peer, logs it.
+ */
+unsigned dtls_conn_rx_oversize(const struct dtls_conn *c);
+size_t dtls_conn_rx_oversize_first_len(const struct dtls_conn *c);
 /* Why the last call failed (static string). */
 const char *dtls_conn_error_str(const struct dtls_conn *c);
 /* Sends close_notify (best effort, one datagram). */
@@ -233,7 +240,8 @@ void dtls_conn_bye(struct dtls_conn *c);
  * must drain them (read until VPN_ERR_AGAIN, or while dtls_conn_pending())
  * before another session reads; sent datagrams of another session leave
  * first when a session starts to fill it, so order on each socket holds.
- * Datagrams larger than DTLS_BATCH_SLOT bypass it.
+ * Datagrams larger than DTLS_BATCH_SLOT are sent around it; received, they
+ * are dropped and counted (dtls_conn_rx_oversize).
  */
 #define DTLS_BATCH_MAX 32
 #define DTLS_BATCH_SLOT 2048

@@ -142,7 +142,7 @@ struct dtls_suite {
 	const char *priority;      /* exactly this suite; the server adds RESUME flags */
 };
 
-/* Whether this session's socket segments a run of datagrams for us (dtls_conn.c). */
+/* Whether this session's socket segments a run of datagrams for us (dtls_batch.c). */
 enum dtls_gso {
 	DTLS_GSO_UNTRIED,          /* a UDP socket; the first segmented send will tell */
 	DTLS_GSO_WORKS,
@@ -169,6 +169,8 @@ struct dtls_conn {
 	int last_error;            /* last fatal GnuTLS code */
 	int last_errno;            /* errno of the last failed send/recv */
 	unsigned send_drops;
+	unsigned rx_oversize;      /* batched datagrams past DTLS_BATCH_SLOT, dropped (dtls_batch.c) */
+	size_t rx_oversize_first_len; /* the first one's size on the wire */
 	char *description;         /* gnutls_session_get_desc(), owned */
 	struct dtls_batch *batch;  /* borrowed: dtls_conn_set_batch(); NULL: plain recv/send */
 	bool is_batch_rx;          /* reads go through batch too */

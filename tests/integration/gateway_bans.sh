@@ -10,10 +10,6 @@
 # (logs, ban list, unban), never ::ffff:198.18.1.2.
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
 # later lines win: these replace the harness's max-ban-score = 0
 GW_EXTRA_CONF="max-ban-score = 20
@@ -21,14 +17,11 @@ ban-points-wrong-password = 10
 ban-points-connection = 0
 min-reauth-time = 600
 ban-reset-time = 1200"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ss certtool ocpasswd python3 /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
+REQUIRE_CMDS="ip iptables ss certtool ocpasswd python3 /usr/sbin/openconnect"
+# as it always has, it runs without checking for vpnc-script (session 0 uses it)
+REQUIRE_VPNC_SCRIPT=0
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 [ -x "$GATEWAY_CTL_BIN" ] || skip "sslgatectl not built"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 OUT=$SG_SCRATCH/ctl.out
 watch_log "$OUT" "sslgatectl output"

@@ -9,19 +9,14 @@
 # ends every child and removes its files.
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=0 GW_CERT_AUTH=0
 GW_EXTRA_CONF="workers = 2
 authd-user = nobody
 authd-group = nogroup"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-require_root
-require_cmd ip ss certtool ocpasswd setpriv
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+# no client at all
+REQUIRE_CMDS="ip ss certtool ocpasswd setpriv"
+REQUIRE_VPNC_SCRIPT=0
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 getent passwd ocserv >/dev/null || skip "no ocserv user (Debian's ocserv package makes it)"
 
 # status_field PID NAME: a field of /proc/PID/status ("Uid" gives the real uid)

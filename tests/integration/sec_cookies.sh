@@ -9,18 +9,14 @@
 # log line; a fresh cookie still gets 200 (with sg-probe, and on alice's
 # logged-in connection with her own), so the 401s are not the tools' doing.
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=0 GW_CERT_AUTH=0
 GW_EXTRA_CONF="cookie-timeout = 3"
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-require_root
+# openconnect only logs in (--authenticate): no tunnel, no vpnc-script
+REQUIRE_CMDS="ip python3 certtool ocpasswd /usr/sbin/openconnect"
+REQUIRE_VPNC_SCRIPT=0
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 PROBE=$SSLGATE_BUILD/tests/tools/sg-probe
-require_cmd ip python3 certtool ocpasswd /usr/sbin/openconnect "$PROBE" "$GATEWAY_CTL_BIN"
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+require_cmd "$PROBE" "$GATEWAY_CTL_BIN"
 
 login() {
 	printf '%s\n' "$2" | in_ns "$NS_CLI" timeout 20 /usr/sbin/openconnect --authenticate \

@@ -10,20 +10,12 @@
 # the killed session, and the other nineteen keep carrying traffic.
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-: "${GATEWAY_BIN:=$SSLGATE_BUILD/gateway/sslgated}"
-: "${GATEWAY_CTL_BIN:=$SSLGATE_BUILD/ctl/sslgatectl}"
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1 CLIENT_VERBOSE=
 : "${SESSIONS:=20}"
 SG_TEST_TIMEOUT=240
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-require_root
-require_cmd ip iptables ping ss certtool ocpasswd /usr/sbin/openconnect
-[ -x "$GATEWAY_BIN" ] || skip "sslgated not built ($GATEWAY_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+# every session here is ID 1 or later: the no-route script, never vpnc-script
+REQUIRE_VPNC_SCRIPT=0
+. "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 
 declare -A ADDR
 
