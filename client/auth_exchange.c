@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "client/auth_parser.h"
 #include "client/link.h"
 #include "client/request.h"
 #include "lib/auth/xml.h"
@@ -56,6 +57,8 @@ static enum auth_answer exchange(struct session *s, const uint8_t *req, size_t l
 		w.deadline_ms = session_now_ms() + 30000;
 	if (link_ensure(s) != 0)
 		return AUTH_ANSWER_FAILED;
+	/* Now, so the child loads libxml2 while the request travels; parsing reports a failure. */
+	auth_parser_start(&s->auth.parser, NULL);
 	ret = conn_exchange(&s->conn, req, len, method, &w);
 	if (ret != 0) {
 		log_err("no usable answer from the gateway: %s",
@@ -81,6 +84,7 @@ static enum auth_answer read_answer(struct session *s)
 	struct auth_flow *a = &s->auth;
 	struct auth_xml_error err;
 	int status = c->resp.status;
+	int ret;
 
 	if (cookies_update(&a->jar, &c->resp.headers, (int64_t)time(NULL)) != 0)
 		log_warn("the gateway set more cookies than kept; some were ignored");
@@ -99,7 +103,12 @@ static enum auth_answer read_answer(struct session *s)
 	}
 	auth_doc_cleanup(&a->doc);
 	auth_doc_init(&a->doc);
-	if (auth_xml_read(&a->doc, c->body, c->body_len, &err) != 0) {
+	ret = auth_parser_parse(&a->parser, &a->doc, c->body, c->body_len, &err);
+	if (ret != 0 && ret != VPN_ERR_INVALID && ret != VPN_ERR_TOO_BIG) {
+		log_err("cannot read the gateway's login answer: %s", err.text);
+		return AUTH_ANSWER_FAILED;
+	}
+	if (ret != 0) {
 		snprintf(a->refusal, sizeof(a->refusal), "%s", err.text);
 		log_debug("the login answer is not an aggregate-auth document: %s", err.text);
 		return AUTH_ANSWER_NOT_XML;
@@ -109,8 +118,16 @@ static enum auth_answer read_answer(struct session *s)
 			auth_doc_type_name(a->doc.type));
 		return AUTH_ANSWER_FAILED;
 	}
+	/* The login's last document: the parser's work is done. */
+	if (a->doc.type == AUTH_DOC_COMPLETE)
+		auth_parser_stop(&a->parser);
 	remember_message(a);
 	return AUTH_ANSWER_DOC;
+}
+
+void auth_exchange_end_login(struct session *s)
+{
+	auth_parser_stop(&s->auth.parser);
 }
 
 enum auth_answer auth_exchange_post(struct session *s, const struct auth_doc *doc,

@@ -2,7 +2,8 @@
 /*
  * One request/answer of the login phases and what the answer means: the
  * cookies it sets, its status (200, the 401 of a refused login, a
- * redirect), and the aggregate-auth document in its body.
+ * redirect), and the aggregate-auth document in its body, which a child
+ * process parses (client/auth_parser.h).
  */
 #ifndef CLIENT_AUTH_EXCHANGE_H
 #define CLIENT_AUTH_EXCHANGE_H
@@ -25,5 +26,11 @@ enum auth_answer auth_exchange_post(struct session *s, const struct auth_doc *do
 
 /* GETs path (the legacy login page) and reads the answer. */
 enum auth_answer auth_exchange_get(struct session *s, const char *path);
+
+/*
+ * The login is over: ends the process that parses the gateway's documents
+ * (client/auth_parser.h). The next exchange starts a new one.
+ */
+void auth_exchange_end_login(struct session *s);
 
 #endif

@@ -27,10 +27,12 @@ void auth_flow_init(struct auth_flow *a)
 	memset(a, 0, sizeof(*a));
 	cookies_init(&a->jar);
 	auth_doc_init(&a->doc);
+	auth_parser_init(&a->parser);
 }
 
 void auth_flow_cleanup(struct auth_flow *a)
 {
+	auth_parser_stop(&a->parser);
 	cookies_cleanup(&a->jar);
 	auth_doc_cleanup(&a->doc);
 	auth_doc_init(&a->doc);

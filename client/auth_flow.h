@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "client/auth_fill.h"
+#include "client/auth_parser.h"
 #include "client/cookies.h"
 #include "lib/auth/doc.h"
 #include "lib/tls/digest.h"
@@ -41,6 +42,7 @@ struct auth_flow {
 	bool has_cookie;             /* jar holds webvpn */
 	char message[512];           /* the gateway's last message or error, for failures */
 	char refusal[256];           /* why the last answer was not a login document */
+	struct auth_parser parser;   /* the child that parses the gateway's documents */
 
 	/* From the complete document. */
 	bool has_profile;

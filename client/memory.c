@@ -9,9 +9,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "client/auth_exchange.h"
 #include "client/session.h"
 #include "lib/auth/doc.h"
-#include "lib/auth/xml.h"
 
 /*
  * One arena: the client has one thread, and every extra arena would hold
@@ -85,9 +85,10 @@ void memory_release_login(struct session *s)
 {
 	/*
 	 * A reconnect needs the cookie only; the documents were for the login,
-	 * and so was libxml2 (with ICU), which a later login loads again.
+	 * and so was the process that parsed them (libxml2, ICU and libstdc++
+	 * never enter this one), which a later login starts again.
 	 */
 	auth_doc_cleanup(&s->auth.doc);
-	auth_xml_unload();
+	auth_exchange_end_login(s);
 	memory_trim();
 }
