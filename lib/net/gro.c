@@ -10,7 +10,12 @@
  * when addresses, ports, IP TOS/TTL/DF (IPv6: class, label, hop limit), ACK,
  * window, header lengths and options are equal, its sequence number
  * continues the frame, and its payload is no larger than the first
- * segment's. A shorter segment or one with PSH closes the frame.
+ * segment's. A shorter segment or one with PSH closes the frame. One
+ * difference: IPv4 ids are not compared (the kernel wants them consecutive,
+ * or fixed with DF); the kernel numbers the segments of a merged frame on
+ * from the first one's id, so a segment may leave with another id than it
+ * came with. Only fragment reassembly reads ids, and these are never
+ * fragments.
  *
  * Order within a flow is kept: a packet that is not merged is written
  * after the held frame of its flow, and one whose ports we cannot read (a
@@ -238,7 +243,8 @@ static enum seg_kind parse_ip(struct seg *s)
 	if (s->ip_hlen < 20 || s->ip_hlen > s->len || get16(ip + 2) != s->len ||
 	    ip[9] != IPPROTO_TCP_NUM || (get16(ip + 6) & 0x3fff) != 0)
 		return SEG_OTHER; /* fragments included: their flow is not known */
-	return s->ip_hlen == 20 ? SEG_MERGE : SEG_ALONE;
+	/* IP options, or the reserved flag, which a merged frame would spread or lose */
+	return s->ip_hlen == 20 && !(ip[6] & 0x80) ? SEG_MERGE : SEG_ALONE;
 }
 
 static int parse_seg(struct seg *s, const uint8_t *pkt, size_t len, enum seg_kind *out)

@@ -265,6 +265,35 @@ static void bad_checksum_not_merged(void **state)
 	}
 }
 
+/*
+ * The IPv4 reserved flag (the "evil bit") is kept on its segment: merged,
+ * the kernel would cut the frame into segments that all carry the first
+ * one's flags.
+ */
+static void reserved_flag_not_merged(void **state)
+{
+	struct fixture *fx = *state;
+	struct tp_spec sp;
+	uint8_t *ip;
+
+	put(fx, 0, (sp = bulk(false, 0, 1368), &sp));
+	sp = bulk(false, 1, 1368);
+	fx->lens[1] = tp_build_tcp(fx->pkts[1], &sp);
+	ip = fx->pkts[1];
+	ip[6] |= 0x80;
+	tp_put16(ip + 10, 0);
+	tp_put16(ip + 10, (uint16_t)~ref_csum_fold(ref_csum_add(0, ip, 20)));
+	assert_int_equal(tp_ip_verify(ip), 0xffff);
+	assert_int_equal(net_gro_write(fx->gro, fx->pkts[1], fx->lens[1]), 0);
+	put(fx, 2, (sp = bulk(false, 2, 1368), &sp));
+	put(fx, 3, (sp = bulk(false, 3, 1368), &sp));
+	assert_int_equal(net_gro_flush(fx->gro), 0);
+	expect_plain(fx, 0);
+	expect_plain(fx, 1);
+	expect_merged(fx, 2, 3);
+	assert_int_equal(next_frame(fx), 0);
+}
+
 /* 52 bytes of headers + 45 * 1448 = 65212; a 46th segment would pass 65535. */
 static void ip_length_bound(void **state)
 {
@@ -571,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(order_with_fragments_and_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(fragment_of_other_hosts_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(non_tcp_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(reserved_flag_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_checksum_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(ip_length_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_table_flushes_oldest, setup, teardown),
