@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/auth/xml_char.h"
 #include "lib/base/err.h"
 
 #define ABSENT UINT32_MAX
@@ -210,45 +211,11 @@ struct dec {
 	unsigned type_bit; /* BIT(the document's type) */
 };
 
-/* Length of the XML 1.0 character in UTF-8 at p[0..left), 0 when there is none. */
-static size_t xml_char_len(const uint8_t *p, size_t left)
-{
-	uint32_t cp;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r') ? 1 : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0; /* overlong or past Unicode */
-	if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
 /* Everything libxml2 hands out is text of this kind; nothing else can be parsed XML. */
 static bool is_xml_text(const uint8_t *p, size_t len)
 {
 	while (len > 0) {
-		size_t n = xml_char_len(p, len);
+		size_t n = auth_xml_char_len(p, len);
 
 		if (n == 0)
 			return false;

@@ -9,44 +9,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/auth/xml_char.h"
 #include "lib/auth/xml_internal.h"
 #include "lib/base/err.h"
-
-/*
- * Length of the UTF-8 sequence at p if it encodes a character XML 1.0
- * allows (tab, LF, CR, U+0020-D7FF, U+E000-FFFD, U+10000-10FFFF), else 0.
- */
-static size_t xml_char_len(const unsigned char *p)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r') ? 1 : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	/* A NUL ends the loop below, so this never reads past the string. */
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0; /* overlong or out of range */
-	if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
-}
 
 static const char *escape_for(unsigned char c, bool is_attr)
 {
@@ -67,7 +32,7 @@ static void put_escaped(struct xml_out *o, const char *s, bool is_attr)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = xml_char_len(p);
+		size_t n = auth_xml_char_len(p, SIZE_MAX); /* the NUL bounds it */
 		const char *esc;
 
 		if (n == 0) {
