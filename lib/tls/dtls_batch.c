@@ -313,17 +313,16 @@ ssize_t dtls_batch_pull(struct dtls_conn *c, void *data, size_t len)
 
 /*
  * Segmented sends only on UDP sockets: elsewhere the cmsg is ignored and one
- * datagram would leave. Only the gateway's sessions segment for now: the
- * integration tests count the client's upload datagrams with an iptables
- * rule in the gateway's namespace, which sees one unsplit buffer per run.
+ * datagram would leave. Either end segments: the receiving kernel cuts the
+ * buffer before the socket (udp_rcv_segment), so a peer that knows nothing
+ * of GSO, such as ocserv, still reads one datagram per record.
  */
-enum dtls_gso dtls_batch_gso_for(int fd, bool is_server)
+enum dtls_gso dtls_batch_gso_for(int fd)
 {
 	int proto = 0;
 	socklen_t len = sizeof(proto);
 
-	if (!is_server || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
-	    proto != IPPROTO_UDP)
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 || proto != IPPROTO_UDP)
 		return DTLS_GSO_REFUSED;
 	return DTLS_GSO_UNTRIED;
 }

@@ -27,8 +27,8 @@ static inline bool dtls_batch_is_drop_errno(int err)
 	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ECONNREFUSED;
 }
 
-/* How a new session's corked runs may leave on fd (see dtls_batch.c). */
-enum dtls_gso dtls_batch_gso_for(int fd, bool is_server);
+/* How a new session's corked runs may leave on fd, at either end (see dtls_batch.c). */
+enum dtls_gso dtls_batch_gso_for(int fd);
 
 /* Holds one datagram of a corked session; false when it has to go out on its own. */
 bool dtls_batch_hold(struct dtls_conn *c, const void *data, size_t len);

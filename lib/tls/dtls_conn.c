@@ -129,7 +129,7 @@ static int new_conn(struct dtls_conn **out, int fd, bool is_server,
 	c->is_server = is_server;
 	c->mode = p->mode;
 	grow_rcvbuf(fd);
-	c->gso = dtls_batch_gso_for(fd, is_server);
+	c->gso = dtls_batch_gso_for(fd);
 	if (gnutls_init(&c->session, flags) < 0) {
 		free(c);
 		return VPN_ERR_TLS;

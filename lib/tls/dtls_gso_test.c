@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Corked bursts of a gateway session over real UDP on loopback: runs of equal records leave in
- * segmented messages (UDP_SEGMENT) and still reach the peer as one datagram
- * per record, in order; a socket the kernel will not segment for (SO_NO_CHECK
- * makes it answer EINVAL) delivers everything one message per datagram.
+ * Corked bursts of a gateway session, and of a client session, over real UDP
+ * on loopback: runs of equal records leave in segmented messages
+ * (UDP_SEGMENT) and still reach the peer as one datagram per record, in
+ * order; a socket the kernel will not segment for (SO_NO_CHECK makes it
+ * answer EINVAL) delivers everything one message per datagram.
  *
  * After the handshake both sessions talk through a relay socket the test
  * reads, so it sees the datagrams as the network carries them before the
- * client session decrypts them. Sizes on the wire: PROTOCOL.md §6.5, GCM
+ * other session decrypts them. Every test runs once per sending end. Sizes on the wire: PROTOCOL.md §6.5, GCM
  * adds 37 bytes to a record (13 header, 8 explicit nonce, 16 tag).
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -34,7 +36,14 @@ struct udp_trio {
 	struct tls_test_dtls p;    /* fds[0] the server's, fds[1] the client's */
 	int relay;
 	struct sockaddr_in relay_addr, server_addr, client_addr;
+	/* the sending end of the test, and the one the relay passes it on to */
+	struct dtls_conn *tx, *rx;
+	int tx_fd, rx_fd;
+	const struct sockaddr_in *rx_addr;
 };
+
+/* Which end sends: the test's prestate. */
+static bool sends_from_client = true, sends_from_server = false;
 
 static int udp_bound(struct sockaddr_in *out)
 {
@@ -70,8 +79,11 @@ static void resume_params(struct dtls_params *p)
 	p->total_ms = 2000;
 }
 
-/* A resumed GCM session pair over UDP, then both ends rerouted through the relay. */
-static void open_trio(struct udp_trio *t)
+/*
+ * A resumed GCM session pair over UDP, then both ends rerouted through the
+ * relay; *is_client_tx picks the end that sends.
+ */
+static void open_trio(struct udp_trio *t, const bool *is_client_tx)
 {
 	struct dtls_params params;
 	ssize_t n;
@@ -98,6 +110,11 @@ static void open_trio(struct udp_trio *t)
 	connect_to(t->p.fds[1], &t->relay_addr);
 	connect_to(t->p.fds[0], &t->relay_addr);
 	dtls_params_wipe(&params);
+	t->tx = *is_client_tx ? t->p.c : t->p.s;
+	t->rx = *is_client_tx ? t->p.s : t->p.c;
+	t->tx_fd = t->p.fds[*is_client_tx ? 1 : 0];
+	t->rx_fd = t->p.fds[*is_client_tx ? 0 : 1];
+	t->rx_addr = *is_client_tx ? &t->server_addr : &t->client_addr;
 }
 
 static void close_trio(struct udp_trio *t)
@@ -130,7 +147,7 @@ static int send_burst(struct dtls_conn *c, const size_t *lens, unsigned count)
 
 /*
  * Takes count datagrams off the relay: each must be one record of the
- * expected size on the wire; each is passed on to the server session,
+ * expected size on the wire; each is passed on to the receiving session,
  * which must read exactly that record back.
  */
 static void relay_and_check(struct udp_trio *t, const size_t *lens, unsigned count)
@@ -146,10 +163,9 @@ static void relay_and_check(struct udp_trio *t, const size_t *lens, unsigned cou
 			fail_msg("datagram %u of %u never came", i, count);
 		assert_int_equal((size_t)n, lens[i] + GCM_OVERHEAD);
 		assert_int_equal(sendto(t->relay, wire, (size_t)n, 0,
-					(const struct sockaddr *)&t->client_addr,
-					sizeof(t->client_addr)), n);
-		assert_true(tls_test_ready(t->p.fds[1], false));
-		assert_int_equal(dtls_conn_read(t->p.c, in, sizeof(in), &got), 0);
+					(const struct sockaddr *)t->rx_addr, sizeof(*t->rx_addr)), n);
+		assert_true(tls_test_ready(t->rx_fd, false));
+		assert_int_equal(dtls_conn_read(t->rx, in, sizeof(in), &got), 0);
 		fill_record(want, lens[i], i);
 		assert_int_equal(got, lens[i]);
 		assert_memory_equal(in, want, got);
@@ -178,14 +194,13 @@ static void equal_burst_segmented(void **state)
 	size_t lens[BURST_MAX];
 	unsigned count = tso_burst(lens);
 
-	(void)state;
-	open_trio(&t);
+	open_trio(&t, *state);
 	assert_int_equal(dtls_batch_new(&b), 0);
-	dtls_conn_set_batch(t.p.s, b, false);
-	assert_int_equal(send_burst(t.p.s, lens, count), 0);
+	dtls_conn_set_batch(t.tx, b, false);
+	assert_int_equal(send_burst(t.tx, lens, count), 0);
 	assert_int_equal(dtls_batch_tx_messages(b), 2);
 	relay_and_check(&t, lens, count);
-	assert_int_equal(dtls_conn_send_drops(t.p.s), 0);
+	assert_int_equal(dtls_conn_send_drops(t.tx), 0);
 	close_trio(&t);
 	dtls_batch_free(b);
 }
@@ -202,11 +217,10 @@ static void runs_follow_sizes(void **state)
 	struct udp_trio t;
 	struct dtls_batch *b;
 
-	(void)state;
-	open_trio(&t);
+	open_trio(&t, *state);
 	assert_int_equal(dtls_batch_new(&b), 0);
-	dtls_conn_set_batch(t.p.s, b, false);
-	assert_int_equal(send_burst(t.p.s, lens, count), 0);
+	dtls_conn_set_batch(t.tx, b, false);
+	assert_int_equal(send_burst(t.tx, lens, count), 0);
 	assert_int_equal(dtls_batch_tx_messages(b), 3);
 	relay_and_check(&t, lens, count);
 	close_trio(&t);
@@ -226,27 +240,31 @@ static void refused_falls_back(void **state)
 	unsigned count = tso_burst(lens);
 	int one = 1;
 
-	(void)state;
-	open_trio(&t);
-	assert_int_equal(setsockopt(t.p.fds[0], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)), 0);
+	open_trio(&t, *state);
+	assert_int_equal(setsockopt(t.tx_fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)), 0);
 	assert_int_equal(dtls_batch_new(&b), 0);
-	dtls_conn_set_batch(t.p.s, b, false);
+	dtls_conn_set_batch(t.tx, b, false);
 	for (int round = 1; round <= 2; round++) {
-		assert_int_equal(send_burst(t.p.s, lens, count), 0);
+		assert_int_equal(send_burst(t.tx, lens, count), 0);
 		assert_int_equal(dtls_batch_tx_messages(b), (unsigned long)round * count);
 		relay_and_check(&t, lens, count);
-		assert_int_equal(dtls_conn_send_drops(t.p.s), 0);
+		assert_int_equal(dtls_conn_send_drops(t.tx), 0);
 	}
 	close_trio(&t);
 	dtls_batch_free(b);
 }
 
+/* One test per sending end, named after it. */
+#define BOTH_ENDS(f) \
+	{ "gateway_" #f, f, NULL, NULL, &sends_from_server }, \
+	{ "client_" #f, f, NULL, NULL, &sends_from_client }
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(equal_burst_segmented),
-		cmocka_unit_test(runs_follow_sizes),
-		cmocka_unit_test(refused_falls_back),
+		BOTH_ENDS(equal_burst_segmented),
+		BOTH_ENDS(runs_follow_sizes),
+		BOTH_ENDS(refused_falls_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,8 +128,7 @@ _ipt() {
 }
 
 # The gateway's firewall: forward only tunnel -> lan (and replies), NAT the
-# pool behind lan0, and a counting rule for UDP to the gateway port (how a
-# test tells that a tunnel used DTLS without trusting either peer's log).
+# pool behind lan0. (UDP to the gateway is counted by netns_udp_packets.)
 _gw_firewall() {
 	in_ns "$NS_GW" sysctl -qw net.ipv4.ip_forward=1
 	_ipt -P FORWARD DROP
@@ -137,7 +136,6 @@ _gw_firewall() {
 	_ipt -A FORWARD -i vpns+ -o lan0 -j ACCEPT
 	_ipt -A FORWARD -i tun+ -o lan0 -j ACCEPT
 	_ipt -t nat -A POSTROUTING -s "$POOL_CIDR" -o lan0 -j MASQUERADE
-	_ipt -A INPUT -p udp --dport "$GW_PORT" -m comment --comment sslgate-udp-seen -j ACCEPT
 }
 
 # netns_up: the three-host topology. Torn down at exit (or by netns_down).
@@ -233,10 +231,22 @@ netns_udp_drops() {
 	_rule_packets sslgate-udp-block
 }
 
-# netns_udp_packets: datagrams that reached the gateway's UDP port (not
-# dropped) since netns_up. Nonzero after a DTLS tunnel carried traffic.
+# netns_udp_packets: datagrams that reached the gateway's UDP port (past the
+# block rule) since netns_up: how a test tells that a tunnel used DTLS
+# without trusting either peer's log. A sender may hand its kernel a run of
+# datagrams as one buffer (UDP GSO); that buffer crosses the veth and the
+# firewall whole, so a rule would count one packet, and is cut into its
+# datagrams only at the receiving socket. So the count is the gateway
+# namespace's UDP receive counters, kept after the cut: datagrams a socket
+# was read for plus those a full socket buffer refused (no socket but the
+# gateway's, or a test's sink on its port, listens there). Read it once the
+# traffic is over: a datagram still queued is not counted yet.
 netns_udp_packets() {
-	_rule_packets sslgate-udp-seen
+	in_ns "$NS_GW" cat /proc/net/snmp /proc/net/snmp6 2>/dev/null | awk '
+		$1 == "Udp:" && $2 !~ /^[0-9]+$/ { for (i = 2; i <= NF; i++) col[$i] = i; next }
+		$1 == "Udp:" { n += $col["InDatagrams"] + $col["RcvbufErrors"] }
+		$1 == "Udp6InDatagrams" || $1 == "Udp6RcvbufErrors" { n += $2 }
+		END { print n + 0 }'
 }
 
 # netns_forward_drops: packets the gateway's FORWARD policy dropped.
