@@ -57,7 +57,12 @@ static enum auth_answer exchange(struct session *s, const uint8_t *req, size_t l
 		w.deadline_ms = session_now_ms() + 30000;
 	if (link_ensure(s) != 0)
 		return AUTH_ANSWER_FAILED;
-	/* Now, so the child loads libxml2 while the request travels; parsing reports a failure. */
+	/*
+	 * sslgate's main() started the child before any secret existed and
+	 * this is a no-op; a parser not started that way starts now, so the
+	 * child loads libxml2 while the request travels. A failure shows when
+	 * the answer is parsed.
+	 */
 	auth_parser_start(&s->auth.parser, NULL);
 	ret = conn_exchange(&s->conn, req, len, method, &w);
 	if (ret != 0) {

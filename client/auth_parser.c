@@ -141,13 +141,13 @@ static int child_warm_up(struct auth_xml_error *err)
 }
 
 /*
- * The gateway workers' filter (gateway/sandbox/seccomp.h): no exec, no
- * files, no ptrace, no new privileges. It still allows UDP sockets a
- * parser does not need; a filter of its own would be tighter.
+ * The parser's own filter (gateway/sandbox/seccomp.h): its socket and
+ * stderr are its only way out; no new socket, no send to an address, no
+ * exec, no files, no ptrace, no new privileges.
  */
 static void child_sandbox(void)
 {
-	int rc = sandbox_seccomp_worker(SANDBOX_DEFAULT_EPERM, sandbox_seccomp_default_flags());
+	int rc = sandbox_seccomp_parser(SANDBOX_DEFAULT_EPERM, sandbox_seccomp_default_flags());
 
 	if (rc != 0) {
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -235,6 +235,7 @@ void auth_parser_init(struct auth_parser *p)
 	p->fd = -1;
 	p->pid = 0;
 	p->timeout_ms = AUTH_PARSER_TIMEOUT_MS;
+	p->is_once = false;
 }
 
 static int fail(struct auth_xml_error *err, int code, const char *fmt, ...)
@@ -270,6 +271,9 @@ int auth_parser_start(struct auth_parser *p, struct auth_xml_error *err)
 	if (p->fd >= 0)
 		return 0;
 	reap_stopped(p);
+	if (p->is_once)
+		return fail(err, VPN_ERR_IO, "the XML parser process has ended and is not "
+			    "started again once the client may hold secrets");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return fail(err, VPN_ERR_IO, "cannot start the XML parser process: socketpair: %s",
 			    strerror(errno));
@@ -290,6 +294,14 @@ int auth_parser_start(struct auth_parser *p, struct auth_xml_error *err)
 	p->fd = sv[0];
 	p->pid = pid;
 	return 0;
+}
+
+int auth_parser_start_once(struct auth_parser *p, struct auth_xml_error *err)
+{
+	int rc = auth_parser_start(p, err);
+
+	p->is_once = true;
+	return rc;
 }
 
 void auth_parser_stop(struct auth_parser *p)

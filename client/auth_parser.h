@@ -8,8 +8,9 @@
  * holds the tunnel, its keys and the tun device.
  *
  * The child is forked from the client, loads libxml2, closes every
- * descriptor but its socket and stderr, and runs under the gateway
- * workers' seccomp filter (no exec, no files, no ptrace). It reads
+ * descriptor but its socket and stderr, and runs under its own seccomp
+ * filter (sandbox_seccomp_parser: no new socket, no send to an address,
+ * no exec, no files, no ptrace). It reads
  * documents from a socketpair ([u32 length][bytes]), parses each with
  * auth_xml_read() and answers [u32 length][i32 result][payload]: the doc
  * in the flat encoding of lib/auth/doc_wire.h, or auth_xml_read's error
@@ -23,6 +24,7 @@
 #ifndef CLIENT_AUTH_PARSER_H
 #define CLIENT_AUTH_PARSER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -36,6 +38,7 @@ struct auth_parser {
 	int fd;         /* our end of the socketpair; -1 while no child runs */
 	pid_t pid;      /* the child until reaped (it may be dying, fd -1); 0 when none */
 	int timeout_ms; /* per document, AUTH_PARSER_TIMEOUT_MS unless a test says */
+	bool is_once;   /* forked before any secret existed: never forked again */
 };
 
 void auth_parser_init(struct auth_parser *p);
@@ -46,6 +49,24 @@ void auth_parser_init(struct auth_parser *p);
  * 0, or VPN_ERR_IO with err (may be NULL) saying why.
  */
 int auth_parser_start(struct auth_parser *p, struct auth_xml_error *err);
+
+/*
+ * The client's way: forks the child now, at start-up, and never again.
+ * A fork copies the whole address space, so a child forked during the
+ * login would hold the password, the TLS session's keys and the random
+ * generator's state. sslgate's main() calls this before it reads standard
+ * input, before TLS is initialised and before --background's fork ends,
+ * so at fork time the child's memory holds: the command line and the
+ * environment (a --key-password or -C cookie given as an argument is
+ * there, as it is in /proc/PID/cmdline for every local user; main() starts
+ * no child when a cookie is given), the parsed options, the log settings
+ * and glibc's state; no password, cookie from standard input, TLS
+ * context, key or random state. The child outlives every later prompt
+ * and is stopped after the login's last document; a later start or
+ * parse does not fork (a reconnect presents the cookie and parses no
+ * XML): it fails with VPN_ERR_IO and err saying why.
+ */
+int auth_parser_start_once(struct auth_parser *p, struct auth_xml_error *err);
 
 /*
  * Parses body[0..len) in the child (started first if none runs) into out,

@@ -5,7 +5,9 @@
  * never maps libxml2, ICU or anything else new while the child does; the
  * child keeps only its socket and stderr, under seccomp; a child killed
  * mid-login, a hanging one and one that answers garbage each fail the
- * parse with an error naming the cause, and the next parse starts afresh.
+ * parse with an error naming the cause, and the next parse starts afresh;
+ * a child started once (the client's way) holds no secret learnt after
+ * its fork and is never replaced.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +25,7 @@
 
 #include "client/auth_parser.h"
 #include "lib/auth/test_docs.h"
+#include "lib/base/buf.h"
 #include "lib/base/err.h"
 #include "tests/vectors/vectors.h"
 
@@ -323,6 +327,67 @@ static void garbage_answers(void **state)
 			    "(it was still running and has been stopped)");
 }
 
+/* What a child's memory holds at &secret (the same address after fork); -1 if unreadable. */
+static int read_child_memory(pid_t pid, const void *addr, void *out, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, out, len, (off_t)(uintptr_t)addr);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * The client's child is forked before any secret: one the parent learns
+ * later is not in the child's memory (a child forked afterwards, the
+ * control, has it), and once that child is gone no other is forked.
+ */
+static void started_once_never_forks_again(void **state)
+{
+	static char secret[32];
+	static const char password[] = "correct horse battery staple";
+	struct auth_parser once, late;
+	struct auth_xml_error err;
+	struct auth_doc doc;
+	char seen[sizeof(secret)];
+
+	(void)state;
+	auth_parser_init(&once);
+	assert_int_equal(auth_parser_start_once(&once, &err), 0);
+	memcpy(secret, password, sizeof(password));
+	auth_parser_init(&late);
+	assert_int_equal(auth_parser_start(&late, NULL), 0);
+	if (read_child_memory(late.pid, secret, seen, sizeof(seen)) == 0) {
+		assert_memory_equal(seen, password, sizeof(password));
+		assert_int_equal(read_child_memory(once.pid, secret, seen, sizeof(seen)), 0);
+		for (size_t i = 0; i < sizeof(seen); i++)
+			assert_int_equal(seen[i], 0);
+	} else {
+		print_message("/proc/PID/mem unreadable here: memory not compared\n");
+	}
+	auth_parser_stop(&late);
+	buf_wipe(secret, sizeof(secret));
+
+	parse_ok(&once, &doc, V05_BODY);
+	assert_int_equal(doc.form.fields[0].type, AUTH_FIELD_PASSWORD);
+	auth_doc_cleanup(&doc);
+	auth_parser_stop(&once);
+	auth_doc_init(&doc);
+	assert_int_equal(auth_parser_parse(&once, &doc, V05_BODY, strlen(V05_BODY), &err),
+			 VPN_ERR_IO);
+	assert_string_equal(err.text, "the XML parser process has ended and is not started "
+			    "again once the client may hold secrets");
+	assert_int_equal(once.pid, 0);
+	assert_int_equal(once.fd, -1);
+	auth_doc_cleanup(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +397,7 @@ int main(void)
 		cmocka_unit_test(child_is_confined),
 		cmocka_unit_test(child_killed_mid_login),
 		cmocka_unit_test(garbage_answers),
+		cmocka_unit_test(started_once_never_forks_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

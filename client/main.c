@@ -2,7 +2,8 @@
 /*
  * sslgate: the wiring. Command line, log sink, signals, what standard
  * input carries (--passwd-on-stdin, --cookie-on-stdin), --background and
- * --pid-file, then one session (client/session.h) and, for
+ * --pid-file, the XML parser child (forked before any of those secrets is
+ * read), then one session (client/session.h) and, for
  * --authenticate, the lines front ends read.
  *
  * The only global state: the stop flag the signal handler sets.
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "client/auth_exchange.h"
+#include "client/auth_parser.h"
 #include "client/link.h"
 #include "client/memory.h"
 #include "client/options.h"
@@ -183,19 +185,34 @@ static int choose_net_setup(struct options *o)
 	return 0;
 }
 
-static int run(const struct options *opts, struct stdin_secrets *sec)
+/*
+ * The XML parser child is forked here, before the client holds anything
+ * worth stealing (client/auth_parser.h lists what it can see). Nothing to
+ * parse when the cookie is given: no child then.
+ */
+static void start_parser(const struct options *o, struct auth_parser *parser)
+{
+	struct auth_xml_error err;
+
+	auth_parser_init(parser);
+	if (o->cookie || o->is_cookie_on_stdin)
+		return;
+	if (auth_parser_start_once(parser, &err) != 0)
+		log_warn("%s", err.text);
+}
+
+/* The session takes over the parser child (fd and pid); parser forgets it. */
+static int run(const struct options *opts, struct stdin_secrets *sec, int notify_fd,
+	       struct auth_parser *parser)
 {
 	struct session s;
-	int notify_fd = -1;
 	int code;
 
-	if (opts->is_background && go_background(&notify_fd) != 0) {
-		log_err("cannot continue in the background");
-		return 1;
-	}
 	if (opts->pid_file)
 		write_pid_file(opts->pid_file);
 	session_init(&s, opts, &stop_requested);
+	s.auth.parser = *parser;
+	auth_parser_init(parser);
 	s.tunnel.notify_fd = notify_fd;
 	s.auth.answers.user = opts->user;
 	s.auth.answers.password = opts->is_passwd_on_stdin ? sec->password : NULL;
@@ -222,8 +239,10 @@ static int run(const struct options *opts, struct stdin_secrets *sec)
 int main(int argc, char **argv)
 {
 	struct stdin_secrets secrets = { "", "" };
+	struct auth_parser parser;
 	struct options opts;
 	char err[256];
+	int notify_fd = -1;
 	int code;
 
 	memory_setup();
@@ -244,13 +263,22 @@ int main(int argc, char **argv)
 		log_warn("an MTU below %d was raised to %d", OPTIONS_MIN_MTU, OPTIONS_MIN_MTU);
 	if (opts.action == OPTIONS_ACTION_CONNECT && choose_net_setup(&opts) != 0)
 		return 1;
+	/* First, so the parser child is the background process's child. */
+	if (opts.is_background && go_background(&notify_fd) != 0) {
+		log_err("cannot continue in the background");
+		return 1;
+	}
+	/* Before standard input is read and before TLS exists (its random state included). */
+	start_parser(&opts, &parser);
 	auth_xml_global_init();
 	if (tls_global_init() != 0) {
 		log_err("cannot initialise TLS");
+		auth_parser_stop(&parser);
 		return 1;
 	}
 	install_signals();
-	code = read_secrets(&opts, &secrets) == 0 ? run(&opts, &secrets) : 1;
+	code = read_secrets(&opts, &secrets) == 0 ? run(&opts, &secrets, notify_fd, &parser) : 1;
+	auth_parser_stop(&parser);
 	buf_wipe(&secrets, sizeof(secrets));
 	tls_global_cleanup();
 	return code;

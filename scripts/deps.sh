@@ -8,7 +8,7 @@ PACKAGES="
 build-essential pkg-config meson ninja-build clang libclang-rt-14-dev
 libgnutls28-dev gnutls-bin libxml2-dev libmnl-dev libcrypt-dev libssl-dev
 libcmocka-dev libpam0g-dev
-python3 jq iproute2 iptables iputils-ping procps psmisc tcpdump iperf3 openssl
+python3 jq iproute2 iptables iputils-ping procps psmisc tcpdump iperf3 openssl ethtool
 ocserv openconnect vpnc-scripts softhsm2 valgrind
 "
 

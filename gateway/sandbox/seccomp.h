@@ -53,6 +53,18 @@ unsigned sandbox_seccomp_default_flags(void);
  */
 int sandbox_seccomp_worker(enum sandbox_default dflt, unsigned flags);
 
+/*
+ * The same for the client's XML parser child (client/auth_parser.h), a
+ * tighter policy (seccomp_parser.c): the descriptors it has are its only
+ * way out. Killed: socket, socketpair, connect, bind, listen, accept,
+ * sendmsg, sendto with an address, exec, ptrace, clone/fork, setuid and
+ * namespace calls; refused with EPERM: open and pipes (iconv may try a
+ * module for an odd encoding); allowed: read/recv and send without an
+ * address, malloc without PROT_EXEC, signals to itself, clocks, exit.
+ * Returns as sandbox_seccomp_worker().
+ */
+int sandbox_seccomp_parser(enum sandbox_default dflt, unsigned flags);
+
 /* True when this build has a filter for its CPU architecture. */
 bool sandbox_seccomp_is_supported(void);
 

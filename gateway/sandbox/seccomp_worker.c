@@ -19,11 +19,12 @@
 #include <unistd.h>
 
 #include "gateway/sandbox/bpf.h"
+#include "gateway/sandbox/seccomp_rules.h"
 #include "lib/base/err.h"
 
-#define ALLOW SECCOMP_RET_ALLOW
-#define EPERM_ (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
-#define KILL SECCOMP_RET_KILL_PROCESS
+#define ALLOW SANDBOX_ALLOW
+#define EPERM_ SANDBOX_EPERM
+#define KILL SANDBOX_KILL
 
 /*
  * What a worker does after start-up: an epoll loop over sockets it was
@@ -117,13 +118,7 @@ static const int leak_check_extra[] = {
 #endif
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static void rules(struct sandbox_bpf *p, const int *nrs, size_t n, uint32_t action)
-{
-	for (size_t i = 0; i < n; i++)
-		sandbox_bpf_rule(p, nrs[i], action);
-}
+#define COUNT(a) SANDBOX_COUNT(a)
 
 /* socket(): UDP over IPv4/IPv6 only, for the sockets connected to DTLS peers. */
 static void rule_socket(struct sandbox_bpf *p)
@@ -157,49 +152,6 @@ static void rule_ioctl(struct sandbox_bpf *p)
 	sandbox_bpf_rule_end(p);
 }
 
-/* No memory that is both reachable by a bug and executable (W^X). */
-static void rule_no_exec(struct sandbox_bpf *p, int nr)
-{
-	sandbox_bpf_rule_begin(p, nr);
-	sandbox_bpf_load_arg(p, 2);
-	sandbox_bpf_ret_if_any(p, PROT_EXEC, EPERM_);
-	sandbox_bpf_ret(p, ALLOW);
-	sandbox_bpf_rule_end(p);
-}
-
-/* kill()/tgkill(): abort() and raise() signal the worker itself, nobody else. */
-static void rule_self_only(struct sandbox_bpf *p, int nr, pid_t self)
-{
-	sandbox_bpf_rule_begin(p, nr);
-	sandbox_bpf_load_arg(p, 0);
-	sandbox_bpf_ret_if_eq(p, (uint32_t)self, ALLOW);
-	sandbox_bpf_ret(p, EPERM_);
-	sandbox_bpf_rule_end(p);
-}
-
-/* Leak check: open() read-only, for /proc/self/maps and /proc/self/task. */
-static void rule_open_read_only(struct sandbox_bpf *p, int nr, unsigned flags_arg)
-{
-	sandbox_bpf_rule_begin(p, nr);
-	sandbox_bpf_load_arg(p, flags_arg);
-	sandbox_bpf_ret_if_any(p, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, EPERM_);
-	sandbox_bpf_ret(p, ALLOW);
-	sandbox_bpf_rule_end(p);
-}
-
-static uint32_t default_action(enum sandbox_default dflt)
-{
-	switch (dflt) {
-	case SANDBOX_DEFAULT_TRAP:
-		return SECCOMP_RET_TRAP;
-	case SANDBOX_DEFAULT_KILL:
-		return KILL;
-	case SANDBOX_DEFAULT_EPERM:
-		break;
-	}
-	return EPERM_;
-}
-
 static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned flags)
 {
 	bool is_leak_check = flags & SANDBOX_SECCOMP_LEAK_CHECK;
@@ -207,26 +159,26 @@ static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned fla
 	sandbox_bpf_init(p);
 	sandbox_bpf_check_arch(p);
 	sandbox_bpf_load_nr(p);
-	rules(p, allowed, COUNT(allowed), ALLOW);
+	sandbox_rules(p, allowed, COUNT(allowed), ALLOW);
 	rule_socket(p);
 	rule_ioctl(p);
-	rule_no_exec(p, SYS_mmap);
-	rule_no_exec(p, SYS_mprotect);
-	rule_no_exec(p, SYS_pkey_mprotect);
-	rule_self_only(p, SYS_kill, getpid());
-	rule_self_only(p, SYS_tgkill, getpid());
+	sandbox_rule_no_exec(p, SYS_mmap);
+	sandbox_rule_no_exec(p, SYS_mprotect);
+	sandbox_rule_no_exec(p, SYS_pkey_mprotect);
+	sandbox_rule_self_only(p, SYS_kill, getpid());
+	sandbox_rule_self_only(p, SYS_tgkill, getpid());
 	if (is_leak_check) {
-		rule_open_read_only(p, SYS_openat, 2);
+		sandbox_rule_open_read_only(p, SYS_openat, 2);
 #ifdef SYS_open
-		rule_open_read_only(p, SYS_open, 1);
+		sandbox_rule_open_read_only(p, SYS_open, 1);
 #endif
-		rules(p, leak_check_extra, COUNT(leak_check_extra), ALLOW);
+		sandbox_rules(p, leak_check_extra, COUNT(leak_check_extra), ALLOW);
 	}
-	rules(p, refused, COUNT(refused), EPERM_);
-	rules(p, fatal, COUNT(fatal), KILL);
+	sandbox_rules(p, refused, COUNT(refused), EPERM_);
+	sandbox_rules(p, fatal, COUNT(fatal), KILL);
 	if (!is_leak_check)
 		sandbox_bpf_rule(p, SYS_ptrace, KILL);
-	sandbox_bpf_ret(p, default_action(dflt));
+	sandbox_bpf_ret(p, sandbox_default_action(dflt));
 }
 
 unsigned sandbox_seccomp_default_flags(void)
@@ -256,19 +208,9 @@ bool sandbox_seccomp_is_supported(void)
 int sandbox_seccomp_worker(enum sandbox_default dflt, unsigned flags)
 {
 	struct sandbox_bpf p;
-	struct sock_fprog prog;
 
 	if (!sandbox_seccomp_is_supported())
 		return VPN_ERR_UNSUPPORTED;
 	build(&p, dflt, flags);
-	if (p.has_overflowed)
-		return VPN_ERR_TOO_BIG;
-	prog.len = (unsigned short)p.len;
-	prog.filter = p.insn;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return VPN_ERR_IO;
-	/* TSYNC: a thread started by a library must not stay unfiltered. */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
-		return VPN_ERR_IO;
-	return 0;
+	return sandbox_install(&p);
 }

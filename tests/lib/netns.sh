@@ -111,7 +111,13 @@ _ns_empty() {
 }
 
 # netns_veth NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair between two
-# namespaces, MTU NET_MTU, up; ADDR_* are CIDR ("" for none).
+# namespaces, MTU NET_MTU, up; ADDR_* are CIDR ("" for none). Without UDP
+# segmentation offload, as a network card without it: a UDP GSO buffer is
+# cut into its datagrams as it leaves, and the other end receives them one
+# by one. (A veth that keeps the offload carries the buffer whole to the
+# receiving socket, sparing the receiver's stack per-datagram work a real
+# link would cost it: sslgate -> sslgated over DTLS measured 5553 against
+# 4184 Mbit/s client->LAN that way, in one pair of runs.)
 netns_veth() {
 	local a=$1 ifa=$2 addra=$3 b=$4 ifb=$5 addrb=$6
 	ip link add "$ifa" netns "$a" mtu "$NET_MTU" type veth \
@@ -119,6 +125,10 @@ netns_veth() {
 		fail "cannot create veth $a:$ifa <-> $b:$ifb"
 	in_ns "$a" ip link set dev "$ifa" alias "$_SG_ALIAS" up
 	in_ns "$b" ip link set dev "$ifb" alias "$_SG_ALIAS" up
+	in_ns "$a" ethtool -K "$ifa" tx-udp-segmentation off >/dev/null 2>&1 ||
+		fail "cannot turn UDP segmentation offload off on $a:$ifa (ethtool)"
+	in_ns "$b" ethtool -K "$ifb" tx-udp-segmentation off >/dev/null 2>&1 ||
+		fail "cannot turn UDP segmentation offload off on $b:$ifb (ethtool)"
 	[ -z "$addra" ] || in_ns "$a" ip addr add "$addra" dev "$ifa"
 	[ -z "$addrb" ] || in_ns "$b" ip addr add "$addrb" dev "$ifb"
 }
