@@ -98,22 +98,8 @@ static const int fatal[] = {
 #endif
 };
 
-/*
- * LeakSanitizer's exit-time check clones a tracer thread that ptraces the
- * process and reads /proc/self (sanitizer builds only); ptrace and clone
- * are fatal otherwise.
- */
-static const int leak_check_extra[] = {
-	SYS_clone, SYS_ptrace, SYS_prctl, SYS_wait4, SYS_waitid,
-	SYS_getdents64, SYS_readlinkat, SYS_sched_getaffinity,
-	SYS_fstat, SYS_newfstatat, SYS_lseek,
-#ifdef SYS_readlink
-	SYS_readlink,
-#endif
-#ifdef SYS_getdents
-	SYS_getdents,
-#endif
-};
+/* LeakSanitizer's check also stats and seeks what it opens (sanitizer builds only). */
+static const int leak_check_files[] = { SYS_fstat, SYS_newfstatat, SYS_lseek };
 
 static const int fatal_without_leak_check[] = { SYS_clone, SYS_ptrace };
 
@@ -138,17 +124,9 @@ static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned fla
 	sandbox_bpf_load_nr(p);
 	sandbox_rules(p, allowed, COUNT(allowed), ALLOW);
 	rule_sendto_connected(p);
-	sandbox_rule_no_exec(p, SYS_mmap);
-	sandbox_rule_no_exec(p, SYS_mprotect);
-	sandbox_rule_no_exec(p, SYS_pkey_mprotect);
-	sandbox_rule_self_only(p, SYS_kill, getpid());
-	sandbox_rule_self_only(p, SYS_tgkill, getpid());
+	sandbox_rules_common(p, is_leak_check);
 	if (is_leak_check) {
-		sandbox_rule_open_read_only(p, SYS_openat, 2);
-#ifdef SYS_open
-		sandbox_rule_open_read_only(p, SYS_open, 1);
-#endif
-		sandbox_rules(p, leak_check_extra, COUNT(leak_check_extra), ALLOW);
+		sandbox_rules(p, leak_check_files, COUNT(leak_check_files), ALLOW);
 	} else {
 		sandbox_rules(p, fatal_without_leak_check, COUNT(fatal_without_leak_check), KILL);
 	}

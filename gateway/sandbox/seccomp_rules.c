@@ -10,6 +10,18 @@
 
 #include "lib/base/err.h"
 
+/* What LeakSanitizer's exit-time check needs on top (sanitizer builds). */
+static const int leak_check_extra[] = {
+	SYS_clone, SYS_ptrace, SYS_prctl, SYS_wait4, SYS_waitid,
+	SYS_getdents64, SYS_readlinkat, SYS_sched_getaffinity,
+#ifdef SYS_readlink
+	SYS_readlink,
+#endif
+#ifdef SYS_getdents
+	SYS_getdents, /* the sanitizer runtime's choice on x86-64 */
+#endif
+};
+
 void sandbox_rules(struct sandbox_bpf *p, const int *nrs, size_t n, uint32_t action)
 {
 	for (size_t i = 0; i < n; i++)
@@ -69,4 +81,20 @@ int sandbox_install(const struct sandbox_bpf *p)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
 		return VPN_ERR_IO;
 	return 0;
+}
+
+void sandbox_rules_common(struct sandbox_bpf *p, bool is_leak_check)
+{
+	sandbox_rule_no_exec(p, SYS_mmap);
+	sandbox_rule_no_exec(p, SYS_mprotect);
+	sandbox_rule_no_exec(p, SYS_pkey_mprotect);
+	sandbox_rule_self_only(p, SYS_kill, getpid());
+	sandbox_rule_self_only(p, SYS_tgkill, getpid());
+	if (!is_leak_check)
+		return;
+	sandbox_rule_open_read_only(p, SYS_openat, 2);
+#ifdef SYS_open
+	sandbox_rule_open_read_only(p, SYS_open, 1);
+#endif
+	sandbox_rules(p, leak_check_extra, SANDBOX_COUNT(leak_check_extra), SANDBOX_ALLOW);
 }

@@ -9,6 +9,7 @@
 #define SANDBOX_SECCOMP_RULES_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,13 @@ void sandbox_rule_no_exec(struct sandbox_bpf *p, int nr);
 void sandbox_rule_self_only(struct sandbox_bpf *p, int nr, pid_t self);
 /* open-like call nr whose flags are argument flags_arg: read-only allowed, else EPERM. */
 void sandbox_rule_open_read_only(struct sandbox_bpf *p, int nr, unsigned flags_arg);
+/*
+ * What both policies hold alike: W^X on mmap/mprotect/pkey_mprotect,
+ * kill/tgkill towards the process itself, and with is_leak_check what
+ * LeakSanitizer's exit-time check needs (read-only opens, clone, ptrace,
+ * directory reads: sanitizer builds only).
+ */
+void sandbox_rules_common(struct sandbox_bpf *p, bool is_leak_check);
 /* The action for calls no rule names. */
 uint32_t sandbox_default_action(enum sandbox_default dflt);
 /*

@@ -106,18 +106,6 @@ static const int fatal[] = {
 #endif
 };
 
-/* What LeakSanitizer's exit-time check needs on top (sanitizer builds). */
-static const int leak_check_extra[] = {
-	SYS_clone, SYS_ptrace, SYS_prctl, SYS_wait4, SYS_waitid,
-	SYS_getdents64, SYS_readlinkat, SYS_sched_getaffinity,
-#ifdef SYS_readlink
-	SYS_readlink,
-#endif
-#ifdef SYS_getdents
-	SYS_getdents, /* the sanitizer runtime's choice on x86-64 */
-#endif
-};
-
 #define COUNT(a) SANDBOX_COUNT(a)
 
 /* socket(): UDP over IPv4/IPv6 only, for the sockets connected to DTLS peers. */
@@ -162,18 +150,7 @@ static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned fla
 	sandbox_rules(p, allowed, COUNT(allowed), ALLOW);
 	rule_socket(p);
 	rule_ioctl(p);
-	sandbox_rule_no_exec(p, SYS_mmap);
-	sandbox_rule_no_exec(p, SYS_mprotect);
-	sandbox_rule_no_exec(p, SYS_pkey_mprotect);
-	sandbox_rule_self_only(p, SYS_kill, getpid());
-	sandbox_rule_self_only(p, SYS_tgkill, getpid());
-	if (is_leak_check) {
-		sandbox_rule_open_read_only(p, SYS_openat, 2);
-#ifdef SYS_open
-		sandbox_rule_open_read_only(p, SYS_open, 1);
-#endif
-		sandbox_rules(p, leak_check_extra, COUNT(leak_check_extra), ALLOW);
-	}
+	sandbox_rules_common(p, is_leak_check);
 	sandbox_rules(p, refused, COUNT(refused), EPERM_);
 	sandbox_rules(p, fatal, COUNT(fatal), KILL);
 	if (!is_leak_check)
