@@ -24,20 +24,6 @@
 
 #define PUMP_MS 5000
 
-static int udp_bound(struct sockaddr_in *out)
-{
-	socklen_t len = sizeof(*out);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	memset(out, 0, sizeof(*out));
-	out->sin_family = AF_INET;
-	out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)out, sizeof(*out)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)out, &len), 0);
-	return fd;
-}
-
 /* A resumed GCM pair over connected UDP sockets; the client's address in *out_client. */
 static void open_udp_pair(struct tls_test_dtls *p, struct sockaddr_in *out_client)
 {
@@ -47,8 +33,10 @@ static void open_udp_pair(struct tls_test_dtls *p, struct sockaddr_in *out_clien
 	int rc, rs;
 
 	memset(p, 0, sizeof(*p));
-	p->fds[0] = udp_bound(&server_addr);
-	p->fds[1] = udp_bound(out_client);
+	p->fds[0] = tls_test_udp_bound(&server_addr);
+	assert_true(p->fds[0] >= 0);
+	p->fds[1] = tls_test_udp_bound(out_client);
+	assert_true(p->fds[1] >= 0);
 	assert_int_equal(connect(p->fds[0], (struct sockaddr *)out_client, sizeof(*out_client)), 0);
 	assert_int_equal(connect(p->fds[1], (struct sockaddr *)&server_addr, sizeof(server_addr)), 0);
 	memset(&params, 0, sizeof(params));

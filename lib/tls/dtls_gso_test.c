@@ -45,20 +45,6 @@ struct udp_trio {
 /* Which end sends: the test's prestate. */
 static bool sends_from_client = true, sends_from_server = false;
 
-static int udp_bound(struct sockaddr_in *out)
-{
-	socklen_t len = sizeof(*out);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	memset(out, 0, sizeof(*out));
-	out->sin_family = AF_INET;
-	out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)out, sizeof(*out)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)out, &len), 0);
-	return fd;
-}
-
 static void connect_to(int fd, const struct sockaddr_in *to)
 {
 	assert_int_equal(connect(fd, (const struct sockaddr *)to, sizeof(*to)), 0);
@@ -90,9 +76,12 @@ static void open_trio(struct udp_trio *t, const bool *is_client_tx)
 	int rc, rs;
 
 	memset(t, 0, sizeof(*t));
-	t->p.fds[0] = udp_bound(&t->server_addr);
-	t->p.fds[1] = udp_bound(&t->client_addr);
-	t->relay = udp_bound(&t->relay_addr);
+	t->p.fds[0] = tls_test_udp_bound(&t->server_addr);
+	assert_true(t->p.fds[0] >= 0);
+	t->p.fds[1] = tls_test_udp_bound(&t->client_addr);
+	assert_true(t->p.fds[1] >= 0);
+	t->relay = tls_test_udp_bound(&t->relay_addr);
+	assert_true(t->relay >= 0);
 	connect_to(t->p.fds[0], &t->client_addr);
 	connect_to(t->p.fds[1], &t->server_addr);
 	resume_params(&params);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Test fixtures for the DTLS tests: session pairs over datagram socketpairs. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -49,6 +50,24 @@ ssize_t tls_test_recv(int fd, void *buf, size_t cap, unsigned wait_ms)
 	if (poll(&pfd, 1, (int)wait_ms) != 1)
 		return -1;
 	return recv(fd, buf, cap, 0);
+}
+
+int tls_test_udp_bound(struct sockaddr_in *out)
+{
+	socklen_t len = sizeof(*out);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)out, sizeof(*out)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)out, &len) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int tls_test_dtls_open(struct tls_test_dtls *p, const struct dtls_params *client,

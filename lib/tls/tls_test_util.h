@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include "lib/tls/dtls.h"
@@ -91,6 +92,8 @@ void tls_test_dtls_pump(struct tls_test_dtls *p, unsigned max_ms, int *out_clien
 			int *out_server);
 /* One datagram from fd within wait_ms: its length, or -1. */
 ssize_t tls_test_recv(int fd, void *buf, size_t cap, unsigned wait_ms);
+/* A nonblocking UDP socket bound to a free loopback port (its address in *out), or -1. */
+int tls_test_udp_bound(struct sockaddr_in *out);
 /* Milliseconds on the monotonic clock. */
 uint64_t tls_test_now_ms(void);
 
