@@ -37,6 +37,8 @@ PAIR_FIGURES = [
     ("gw_rss_per_session_n_kib", "gateway RSS/session, N clients"),
     ("gw_pss_per_session_n_kib", "gateway PSS/session, N clients"),
     ("client_rss_kib", "client RSS"),
+    ("client_pss_kib", "client PSS"),
+    ("client_private_kib", "client private memory"),
     ("udp_blocked_connect_ms", "UDP blocked: connect time"),
     ("udp_drop_outage_ms", "UDP dropped: outage"),
 ]

@@ -4,7 +4,8 @@
 # Memory with real clients: the gateway's process tree idle, with one
 # session and with BENCH_SESSIONS sessions (one client process each; every
 # session but 0 uses the harness's no-route script, so they share the client
-# namespace), and the RSS of one client. Per session = (with N - idle) / N.
+# namespace), and one client's RSS, PSS and private memory. Per session =
+# (with N - idle) / N.
 # The load generator covers 100 and 1000 sessions (fig_load.sh).
 
 # _mem_fig PAIR LABEL N MEM0 MEMN NOTE: per-session RSS and PSS figures.
@@ -23,8 +24,24 @@ _all_up() {
 	done
 }
 
+# _client_mem_figs PAIR PID: the client's RSS, PSS and private memory.
+_client_mem_figs() {
+	local pair=$1 rss pss own why="one session, DTLS, after 3 echoes"
+	rss=$(rss_kib "$2")
+	read -r pss own _ <<<"$(proc_mem_kib "$2")"
+	if [ -z "$rss" ] || [ -z "$own" ]; then
+		na "$pair" client_rss_kib KiB "client gone"
+		na "$pair" client_pss_kib KiB "client gone"
+		na "$pair" client_private_kib KiB "client gone"
+		return
+	fi
+	fig "$pair" client_rss_kib "$rss" KiB "" "$why"
+	fig "$pair" client_pss_kib "$pss" KiB "" "$why"
+	fig "$pair" client_private_kib "$own" KiB "" "$why; pages no other process maps"
+}
+
 fig_memory() {
-	local pair=$1 gw mem0 mem1 memn i n up rss why r p stoppers=()
+	local pair=$1 gw mem0 mem1 memn i n up why r p stoppers=()
 	gw=$(gateway_pid)
 	sleep 1
 	mem0=$(tree_mem_kib "$gw")
@@ -35,10 +52,10 @@ fig_memory() {
 		why=$(client_fail_reason 0)
 		client_stop 0
 		for n in gw_rss_per_session_1_kib gw_pss_per_session_1_kib \
-			gw_rss_per_session_n_kib gw_pss_per_session_n_kib; do
+			gw_rss_per_session_n_kib gw_pss_per_session_n_kib \
+			client_rss_kib client_pss_kib client_private_kib; do
 			na "$pair" "$n" KiB "$why"
 		done
-		na "$pair" client_rss_kib KiB "$why"
 		return
 	fi
 	dtls_wait 0
@@ -46,12 +63,7 @@ fig_memory() {
 	sleep 1
 	mem1=$(tree_mem_kib "$gw")
 	_mem_fig "$pair" 1 1 "$mem0" "$mem1" "$(echo "$mem1" | cut -d' ' -f3) processes"
-	rss=$(rss_kib "$(pid_of client0)")
-	if [ -n "$rss" ]; then
-		fig "$pair" client_rss_kib "$rss" KiB "" "one session, DTLS, after 3 echoes"
-	else
-		na "$pair" client_rss_kib KiB "client gone"
-	fi
+	_client_mem_figs "$pair" "$(pid_of client0)"
 	n=$BENCH_SESSIONS
 	for ((i = 1; i < n; i++)); do
 		client_start "$i"

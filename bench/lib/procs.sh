@@ -76,6 +76,17 @@ rss_kib() {
 	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
+# proc_mem_kib PID: "PSS PRIVATE" (KiB) of one process, or nothing when it
+# is gone. PRIVATE is the pages no other process maps (clean and dirty):
+# what the process alone costs. RSS also counts, in full, every shared
+# library page it has touched, which every program linking the same
+# libraries counts again.
+proc_mem_kib() {
+	awk '$1 == "Pss:" { pss = $2 }
+		$1 == "Private_Clean:" || $1 == "Private_Dirty:" { own += $2 }
+		END { if (NR) printf "%d %d\n", pss, own }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
 # ns_dev_bytes NS DEV: "RX TX" byte counters of a device inside namespace NS.
 ns_dev_bytes() {
 	in_ns "$1" cat "/sys/class/net/$2/statistics/rx_bytes" \

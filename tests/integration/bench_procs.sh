@@ -6,7 +6,8 @@
 #   - the CPU of children that exited and were reaped still counts (ocserv
 #     forks a worker per connection), through the parent's cutime/cstime;
 #   - a process listed but gone before its /proc file is read does not blank
-#     the whole sum (it did with mawk, which stops at a missing file).
+#     the whole sum (it did with mawk, which stops at a missing file);
+# and its per-process memory figures (private <= PSS <= RSS).
 set -u
 SRC=${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=bench/lib/procs.sh
@@ -64,4 +65,30 @@ sum=$(cpu_ticks "$parent" "$gone")
 [ -n "$sum" ] || fail "a vanished PID blanked the sum"
 [ "$sum" -ge "$t1" ] || fail "a vanished PID lost the others' ticks: $sum < $t1"
 echo "vanished PID skipped: $sum ticks"
+
+# A client's private memory: a process that has written 8 MiB of its own
+# holds at least that privately, within its RSS, and its PSS lies between.
+MIB=8
+python3 -c "import sys, time
+b = bytearray(b'\x01' * ($MIB << 20))
+print('ready', flush=True)
+time.sleep(30)" >"$dir/mem.out" &
+mem=$!
+for _ in $(seq 100); do
+	[ -s "$dir/mem.out" ] && break
+	sleep 0.1
+done
+read -r pss own <<<"$(proc_mem_kib "$mem")"
+rss=$(rss_kib "$mem")
+kill "$mem"
+wait "$mem" 2>/dev/null
+if [ -z "$own" ] || [ -z "$rss" ]; then
+	fail "no memory figure for a live process"
+fi
+[ "$own" -ge $((MIB * 1024)) ] || fail "private memory $own KiB < the $MIB MiB written"
+if [ "$own" -gt "$pss" ] || [ "$pss" -gt "$rss" ]; then
+	fail "not private <= PSS <= RSS: $own, $pss, $rss KiB"
+fi
+[ -z "$(proc_mem_kib "$mem")" ] || fail "a gone process has a memory figure"
+echo "memory of a process with $MIB MiB written: private $own, PSS $pss, RSS $rss KiB"
 exit 0
