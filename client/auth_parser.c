@@ -50,35 +50,20 @@ static void put_be32(uint8_t *p, uint32_t v)
 
 /* The child */
 
-static bool child_read(int fd, void *buf, size_t len)
+/*
+ * All of buf read from, or sent to, the parent; false once it is gone or
+ * on an error. Blocking: the parent bounds the wait on its side.
+ */
+static bool child_transfer(int fd, uint8_t *buf, size_t len, bool is_send)
 {
-	uint8_t *p = buf;
-
 	while (len > 0) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n = is_send ? send(fd, buf, len, MSG_NOSIGNAL) : read(fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool child_write(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
+		buf += n;
 		len -= (size_t)n;
 	}
 	return true;
@@ -193,20 +178,20 @@ static bool child_serve_one(uint8_t *answer, int load_rc, const struct auth_xml_
 	size_t len, answer_len;
 	bool is_sent;
 
-	if (!child_read(CHILD_FD, head, sizeof(head)))
+	if (!child_transfer(CHILD_FD, head, sizeof(head), false))
 		return false;
 	len = get_be32(head);
 	if (len > AUTH_XML_MAX_SIZE)
 		return false; /* the parent never sends more */
 	body = malloc(len ? len : 1);
-	if (!body || !child_read(CHILD_FD, body, len)) {
+	if (!body || !child_transfer(CHILD_FD, body, len, false)) {
 		free(body);
 		return false;
 	}
 	answer_len = child_answer(answer, body, len, load_rc, load_err);
 	buf_wipe(body, len);
 	free(body);
-	is_sent = child_write(CHILD_FD, answer, answer_len);
+	is_sent = child_transfer(CHILD_FD, answer, answer_len, true);
 	buf_wipe(answer, answer_len);
 	return is_sent;
 }

@@ -466,46 +466,43 @@ static void give(struct fixture *fx, unsigned i)
 	assert_int_equal(net_gro_write(fx->gro, fx->pkts[i], fx->lens[i]), 0);
 }
 
-/* Segments 0..5 of the IPv4 flow from packet n on, 2 in two fragments, 4 with options. */
-static unsigned v4_pieces(struct fixture *fx, unsigned n)
+/* How one segment of a flow reaches the coalescer; two fragments split its TCP bytes at 800. */
+enum piece { PIECE_WHOLE, PIECE_FRAGMENTS, PIECE_IP_OPTIONS };
+
+/* A flow's segments 0..n_segs-1, each given as its entry says. */
+struct flow_pieces {
+	bool is_v6;
+	size_t n_segs;
+	enum piece segs[8];
+};
+
+/* The flow's pieces become packets n, n+1, ...; returns the next free one. */
+static unsigned give_pieces(struct fixture *fx, unsigned n, const struct flow_pieces *flow)
 {
-	uint8_t whole[1600];
-	struct tp_spec sp;
-	size_t wlen;
+	size_t (*frag)(uint8_t *, const uint8_t *, size_t, size_t, bool) =
+		flow->is_v6 ? frag_v6 : frag_v4;
 
-	put(fx, n++, (sp = bulk(false, 0, 1368), &sp));
-	put(fx, n++, (sp = bulk(false, 1, 1368), &sp));
-	sp = bulk(false, 2, 1368);
-	wlen = tp_build_tcp(whole, &sp);
-	fx->lens[n] = frag_v4(fx->pkts[n], whole, 0, 800, true);
-	give(fx, n++);
-	fx->lens[n] = frag_v4(fx->pkts[n], whole, 800, wlen - 20, false);
-	give(fx, n++);
-	put(fx, n++, (sp = bulk(false, 3, 1368), &sp));
-	sp = bulk(false, 4, 1368);
-	wlen = tp_build_tcp(whole, &sp);
-	fx->lens[n] = with_ip_options(fx->pkts[n], whole, wlen);
-	give(fx, n++);
-	put(fx, n++, (sp = bulk(false, 5, 1368), &sp));
-	return n;
-}
+	for (unsigned i = 0; i < flow->n_segs; i++) {
+		struct tp_spec sp = bulk(flow->is_v6, i, 1368);
+		uint8_t whole[1600];
+		size_t wlen = tp_build_tcp(whole, &sp);
 
-/* Segments 0..3 of the IPv6 flow, 2 in two fragments. */
-static unsigned v6_pieces(struct fixture *fx, unsigned n)
-{
-	uint8_t whole[1600];
-	struct tp_spec sp;
-	size_t wlen;
-
-	put(fx, n++, (sp = bulk(true, 0, 1368), &sp));
-	put(fx, n++, (sp = bulk(true, 1, 1368), &sp));
-	sp = bulk(true, 2, 1368);
-	wlen = tp_build_tcp(whole, &sp);
-	fx->lens[n] = frag_v6(fx->pkts[n], whole, 0, 800, true);
-	give(fx, n++);
-	fx->lens[n] = frag_v6(fx->pkts[n], whole, 800, wlen - 40, false);
-	give(fx, n++);
-	put(fx, n++, (sp = bulk(true, 3, 1368), &sp));
+		switch (flow->segs[i]) {
+		case PIECE_WHOLE:
+			put(fx, n++, &sp);
+			break;
+		case PIECE_FRAGMENTS:
+			fx->lens[n] = frag(fx->pkts[n], whole, 0, 800, true);
+			give(fx, n++);
+			fx->lens[n] = frag(fx->pkts[n], whole, 800, wlen - tp_ip_hlen(whole), false);
+			give(fx, n++);
+			break;
+		case PIECE_IP_OPTIONS:
+			fx->lens[n] = with_ip_options(fx->pkts[n], whole, wlen);
+			give(fx, n++);
+			break;
+		}
+	}
 	return n;
 }
 
@@ -525,13 +522,17 @@ static void order_with_fragments_and_options(void **state)
 {
 	/* 0: IPv4 flow, 1: its hosts, other ports, 2: UDP between the IPv6 hosts, 3: IPv6 flow */
 	static const unsigned flow[] = { 0, 0, 0, 0, 0, 0, 0, 2, 3, 3, 3, 3, 3, 2, 1, 0 };
+	static const struct flow_pieces v4_flow = { false, 6, { PIECE_WHOLE, PIECE_WHOLE,
+		PIECE_FRAGMENTS, PIECE_WHOLE, PIECE_IP_OPTIONS, PIECE_WHOLE } };
+	static const struct flow_pieces v6_flow = { true, 4, { PIECE_WHOLE, PIECE_WHOLE,
+		PIECE_FRAGMENTS, PIECE_WHOLE } };
 	struct fixture *fx = *state;
 	struct tp_spec sp;
 	unsigned n;
 
-	n = v4_pieces(fx, 0);
+	n = give_pieces(fx, 0, &v4_flow);
 	udp_v6(fx, n++, 0);
-	n = v6_pieces(fx, n);
+	n = give_pieces(fx, n, &v6_flow);
 	udp_v6(fx, n++, 1);
 	sp = bulk(false, 0, 1368);
 	sp.sport = 40002;
