@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/seccomp.h"
 #include "lib/auth/doc_wire.h"
 #include "lib/base/buf.h"
 #include "lib/base/err.h"
@@ -126,7 +126,7 @@ static int child_warm_up(struct auth_xml_error *err)
 }
 
 /*
- * The parser's own filter (gateway/sandbox/seccomp.h): its socket and
+ * The parser's own filter (lib/sandbox/seccomp.h): its socket and
  * stderr are its only way out; no new socket, no send to an address, no
  * exec, no files, no ptrace, no new privileges.
  */

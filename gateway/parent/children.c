@@ -22,7 +22,7 @@
 #include "gateway/conf.h"
 #include "gateway/privsep/proc.h"
 #ifdef GW_HAVE_SANDBOX
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/seccomp.h"
 #endif
 #include "gateway/worker/worker.h"
 #include "lib/base/err.h"

@@ -4,23 +4,17 @@
  * refused softly, which end the process, and the few checked by argument.
  * seccomp.h explains the verdicts; docs/security.md the threat.
  */
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/seccomp.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <termios.h>
-#include <unistd.h>
 
-#include "gateway/sandbox/bpf.h"
-#include "gateway/sandbox/seccomp_rules.h"
 #include "lib/base/err.h"
+#include "lib/sandbox/bpf.h"
+#include "lib/sandbox/seccomp_rules.h"
 
 #define ALLOW SANDBOX_ALLOW
 #define EPERM_ SANDBOX_EPERM
@@ -64,47 +58,13 @@ static const int allowed[] = {
 };
 
 /*
- * Refused with EPERM whatever the default: library code may try these
- * (GnuTLS and glibc look for optional files, isatty() asks the terminal)
- * and must see an ordinary failure. Creating files, devices, pipes and
- * sockets is exactly what a compromised worker would want.
+ * Refused besides what every filter refuses (seccomp_rules.c): a worker
+ * receives its descriptors from the parent and never needs a new pair.
  */
-static const int refused[] = {
-	SYS_openat, SYS_mknodat, SYS_socketpair, SYS_pipe2,
-#ifdef SYS_open
-	SYS_open,
-#endif
-#ifdef SYS_creat
-	SYS_creat,
-#endif
-#ifdef SYS_mknod
-	SYS_mknod,
-#endif
-#ifdef SYS_pipe
-	SYS_pipe,
-#endif
-#ifdef SYS_openat2
-	SYS_openat2,
-#endif
-};
+static const int refused[] = { SYS_socketpair };
 
-/* No innocent use in a worker: the first attempt ends it. */
-static const int fatal[] = {
-	SYS_execve, SYS_execveat, SYS_process_vm_readv, SYS_process_vm_writev,
-	SYS_kexec_load, SYS_init_module, SYS_finit_module, SYS_delete_module,
-	SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_setns, SYS_unshare,
-	SYS_bpf, SYS_perf_event_open, SYS_userfaultfd, SYS_keyctl, SYS_add_key,
-	SYS_request_key, SYS_swapon, SYS_swapoff, SYS_reboot,
-	SYS_open_by_handle_at, SYS_name_to_handle_at, SYS_personality,
-	SYS_setuid, SYS_setgid, SYS_setreuid, SYS_setregid, SYS_setresuid,
-	SYS_setresgid, SYS_setgroups, SYS_setfsuid, SYS_setfsgid, SYS_capset,
-#ifdef SYS_kexec_file_load
-	SYS_kexec_file_load,
-#endif
-#ifdef SYS_iopl
-	SYS_iopl, SYS_ioperm,
-#endif
-};
+/* Fatal besides what every filter kills (seccomp_rules.c). */
+static const int fatal[] = { SYS_swapon, SYS_swapoff, SYS_reboot };
 
 #define COUNT(a) SANDBOX_COUNT(a)
 
@@ -140,46 +100,17 @@ static void rule_ioctl(struct sandbox_bpf *p)
 	sandbox_bpf_rule_end(p);
 }
 
-static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned flags)
+void sandbox_seccomp_worker_build(struct sandbox_bpf *out, enum sandbox_default dflt,
+				  unsigned flags)
 {
-	bool is_leak_check = flags & SANDBOX_SECCOMP_LEAK_CHECK;
-
-	sandbox_bpf_init(p);
-	sandbox_bpf_check_arch(p);
-	sandbox_bpf_load_nr(p);
-	sandbox_rules(p, allowed, COUNT(allowed), ALLOW);
-	rule_socket(p);
-	rule_ioctl(p);
-	sandbox_rules_common(p, is_leak_check);
-	sandbox_rules(p, refused, COUNT(refused), EPERM_);
-	sandbox_rules(p, fatal, COUNT(fatal), KILL);
-	if (!is_leak_check)
-		sandbox_bpf_rule(p, SYS_ptrace, KILL);
-	sandbox_bpf_ret(p, sandbox_default_action(dflt));
-}
-
-unsigned sandbox_seccomp_default_flags(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return SANDBOX_SECCOMP_LEAK_CHECK;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
-	return SANDBOX_SECCOMP_LEAK_CHECK;
-#else
-	return 0;
-#endif
-#else
-	return 0;
-#endif
-}
-
-bool sandbox_seccomp_is_supported(void)
-{
-#if defined(__x86_64__) || (defined(__aarch64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-	return true;
-#else
-	return false;
-#endif
+	sandbox_seccomp_rules_begin(out);
+	sandbox_seccomp_rules_add(out, allowed, COUNT(allowed), ALLOW);
+	rule_socket(out);
+	rule_ioctl(out);
+	sandbox_seccomp_rules_common(out, flags & SANDBOX_SECCOMP_LEAK_CHECK);
+	sandbox_seccomp_rules_add(out, refused, COUNT(refused), EPERM_);
+	sandbox_seccomp_rules_add(out, fatal, COUNT(fatal), KILL);
+	sandbox_seccomp_rules_finish(out, dflt);
 }
 
 int sandbox_seccomp_worker(enum sandbox_default dflt, unsigned flags)
@@ -188,6 +119,6 @@ int sandbox_seccomp_worker(enum sandbox_default dflt, unsigned flags)
 
 	if (!sandbox_seccomp_is_supported())
 		return VPN_ERR_UNSUPPORTED;
-	build(&p, dflt, flags);
-	return sandbox_install(&p);
+	sandbox_seccomp_worker_build(&p, dflt, flags);
+	return sandbox_seccomp_rules_install(&p);
 }

@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/sandbox/sandbox_test_util.h"
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/sandbox_test_util.h"
+#include "lib/sandbox/seccomp.h"
 #include "lib/auth/doc.h"
 #include "lib/auth/xml.h"
 #include "lib/base/err.h"
@@ -38,15 +38,7 @@
 
 static void install(enum sandbox_default dflt, unsigned flags)
 {
-	sandbox_child_trap_sigsys();
-	if (sandbox_seccomp_parser(dflt, flags) != 0)
-		sandbox_child_fail("install: %s", strerror(errno));
-}
-
-static void expect_eperm(long ret, const char *what)
-{
-	if (ret != -1 || errno != EPERM)
-		sandbox_child_fail("%s: got %ld errno %d, want -1 EPERM", what, ret, errno);
+	sandbox_child_install(sandbox_seccomp_parser, dflt, flags);
 }
 
 /* A loopback UDP socket bound to an ephemeral port, and its address. */
@@ -127,9 +119,15 @@ static void try_setuid(void)
 	syscall(SYS_setuid, 0);
 }
 
-static void (*const fatal_tries[])(void) = {
-	try_socket, try_socketpair, try_connect, try_bind, try_sendto_address,
-	try_sendmsg, try_execve, try_ptrace, try_fork, try_setuid,
+static const struct {
+	const char *what;
+	void (*fn)(void);
+} fatal_tries[] = {
+	{ "socket", try_socket }, { "socketpair", try_socketpair },
+	{ "connect", try_connect }, { "bind", try_bind },
+	{ "sendto with an address", try_sendto_address }, { "sendmsg", try_sendmsg },
+	{ "execve", try_execve }, { "ptrace", try_ptrace }, { "fork", try_fork },
+	{ "setuid", try_setuid },
 };
 static size_t fatal_index;
 
@@ -144,8 +142,8 @@ static void child_fatal(void)
 	CHILD_CHECK(sendto(udp_fd, "c", 1, 0, (struct sockaddr *)&peer, sizeof(peer)) == 1);
 	CHILD_CHECK(recv(rx, &byte, 1, 0) == 1 && byte == 'c');
 	install(SANDBOX_DEFAULT_EPERM, 0);
-	fatal_tries[fatal_index]();
-	sandbox_child_fail("call %zu returned: errno %d", fatal_index, errno);
+	fatal_tries[fatal_index].fn();
+	sandbox_child_fail("%s returned: errno %d", fatal_tries[fatal_index].what, errno);
 }
 
 static void kills_every_way_out(void **state)
@@ -156,9 +154,7 @@ static void kills_every_way_out(void **state)
 	for (fatal_index = 0; fatal_index < sizeof(fatal_tries) / sizeof(fatal_tries[0]);
 	     fatal_index++) {
 		sandbox_child_run(&c, child_fatal);
-		if (!WIFSIGNALED(c.status) || WTERMSIG(c.status) != SIGSYS)
-			fail_msg("call %zu: status 0x%x, report '%s'; want SIGSYS", fatal_index,
-				 c.status, c.msg);
+		sandbox_assert_child_killed(&c, fatal_tries[fatal_index].what);
 	}
 }
 
@@ -175,17 +171,19 @@ static void child_refused(void)
 	CHILD_CHECK(control >= 0);
 	close(control);
 	install(SANDBOX_DEFAULT_TRAP, 0);
-	expect_eperm(open("/etc/passwd", O_RDONLY), "open");
-	expect_eperm(syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY), "openat");
+	sandbox_child_expect_eperm(open("/etc/passwd", O_RDONLY), "open");
+	sandbox_child_expect_eperm(syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY),
+				   "openat");
 	CHILD_CHECK(fopen("/etc/passwd", "r") == NULL);
-	expect_eperm(pipe2(p, 0), "pipe2");
-	expect_eperm(kill(parent, 0), "kill parent");
-	expect_eperm(kill(1, 0), "kill init");
+	sandbox_child_expect_eperm(pipe2(p, 0), "pipe2");
+	sandbox_child_expect_eperm(kill(parent, 0), "kill parent");
+	sandbox_child_expect_eperm(kill(1, 0), "kill init");
 	rw = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHILD_CHECK(rw != MAP_FAILED);
 	CHILD_CHECK(mmap(NULL, (size_t)page, PROT_READ | PROT_EXEC,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EPERM);
-	expect_eperm(mprotect(rw, (size_t)page, PROT_READ | PROT_EXEC), "mprotect exec");
+	sandbox_child_expect_eperm(mprotect(rw, (size_t)page, PROT_READ | PROT_EXEC),
+				   "mprotect exec");
 	CHILD_CHECK(munmap(rw, (size_t)page) == 0);
 }
 
@@ -340,20 +338,14 @@ static void child_installs_and_pauses(void)
 static void kernel_reports_filter_and_trap_names_calls(void **state)
 {
 	struct sandbox_child c;
-	char v[32], want[32];
 
 	(void)state;
 	sandbox_child_run(&c, child_installs_and_pauses);
 	sandbox_assert_child_ok(&c);
-	sandbox_proc_field(c.proc, "NoNewPrivs", v, sizeof(v));
-	assert_string_equal(v, "1");
-	sandbox_proc_field(c.proc, "Seccomp", v, sizeof(v));
-	assert_string_equal(v, "2");
+	sandbox_assert_proc_filtered(&c);
 
 	sandbox_child_run(&c, child_unlisted_trap);
-	snprintf(want, sizeof(want), "trap %d", (int)SYS_chdir);
-	assert_true(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 3);
-	assert_string_equal(c.msg, want);
+	sandbox_assert_child_trapped(&c, SYS_chdir);
 }
 
 int main(void)

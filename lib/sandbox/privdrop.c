@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* Dropping root to a named user, then auditing that it cannot come back. */
-#include "gateway/sandbox/privdrop.h"
+#include "lib/sandbox/privdrop.h"
 
 #include <errno.h>
 #include <grp.h>

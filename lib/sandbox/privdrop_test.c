@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gateway/sandbox/privdrop.h"
-#include "gateway/sandbox/sandbox_test_util.h"
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/privdrop.h"
+#include "lib/sandbox/sandbox_test_util.h"
+#include "lib/sandbox/seccomp.h"
 #include "lib/base/err.h"
 
 /* A stand-in for the ocpasswd file: root's, mode 0600. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* Forked-child plumbing for the sandbox tests (see sandbox_test_util.h). */
-#include "gateway/sandbox/sandbox_test_util.h"
+#include "lib/sandbox/sandbox_test_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +70,23 @@ void sandbox_child_trap_sigsys(void)
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGSYS, &sa, NULL);
+}
+
+void sandbox_child_install(int (*install)(enum sandbox_default dflt, unsigned flags),
+			   enum sandbox_default dflt, unsigned flags)
+{
+	int r;
+
+	sandbox_child_trap_sigsys();
+	r = install(dflt, flags);
+	if (r != 0)
+		sandbox_child_fail("install: %d, errno %s", r, strerror(errno));
+}
+
+void sandbox_child_expect_eperm(long ret, const char *what)
+{
+	if (ret != -1 || errno != EPERM)
+		sandbox_child_fail("%s: got %ld errno %d, want -1 EPERM", what, ret, errno);
 }
 
 /* Parent: read the report; a lone 0x01 byte means "read my /proc now". */
@@ -163,4 +180,29 @@ void sandbox_assert_child_ok(const struct sandbox_child *c)
 	if (WIFSIGNALED(c->status))
 		fail_msg("child killed by signal %d; report: %s", WTERMSIG(c->status), c->msg);
 	fail_msg("child exited %d; report: %s", WEXITSTATUS(c->status), c->msg);
+}
+
+void sandbox_assert_child_killed(const struct sandbox_child *c, const char *what)
+{
+	if (!WIFSIGNALED(c->status) || WTERMSIG(c->status) != SIGSYS)
+		fail_msg("%s: status 0x%x, report '%s'; want SIGSYS", what, c->status, c->msg);
+}
+
+void sandbox_assert_child_trapped(const struct sandbox_child *c, int nr)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "trap %d", nr);
+	if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 3 || strcmp(c->msg, want) != 0)
+		fail_msg("status 0x%x, report '%s'; want exit 3 and '%s'", c->status, c->msg, want);
+}
+
+void sandbox_assert_proc_filtered(const struct sandbox_child *c)
+{
+	char v[32];
+
+	sandbox_proc_field(c->proc, "NoNewPrivs", v, sizeof(v));
+	assert_string_equal(v, "1");
+	sandbox_proc_field(c->proc, "Seccomp", v, sizeof(v));
+	assert_string_equal(v, "2"); /* SECCOMP_MODE_FILTER */
 }

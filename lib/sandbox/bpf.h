@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * A tiny assembler for classic BPF seccomp programs, private to
- * gateway/sandbox/. A program is a list of rules, one per system call; each
+ * lib/sandbox/. A program is a list of rules, one per system call; each
  * rule is "if nr == N" followed by a block that always ends in a return, so
  * rules never jump into each other and every jump offset stays small.
  *

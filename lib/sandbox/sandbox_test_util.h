@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "lib/sandbox/seccomp.h"
+
 struct sandbox_child {
 	int status;        /* from waitpid */
 	char msg[512];     /* the child's report; "" when it wrote none */
@@ -37,10 +39,27 @@ void sandbox_child_pause(void);
 /* Child side: SIGSYS from SANDBOX_DEFAULT_TRAP reports "trap N" and exits 3. */
 void sandbox_child_trap_sigsys(void);
 
+/*
+ * Child side: traps reported as sandbox_child_trap_sigsys() does, then
+ * install(dflt, flags) (sandbox_seccomp_worker or sandbox_seccomp_parser);
+ * a refused install ends the child with its report.
+ */
+void sandbox_child_install(int (*install)(enum sandbox_default dflt, unsigned flags),
+			   enum sandbox_default dflt, unsigned flags);
+
+/* Child side: ret must be -1 with errno EPERM; what names the call in the report. */
+void sandbox_child_expect_eperm(long ret, const char *what);
+
 /* The value after "Key:" in a /proc status text, tabs skipped; "" if absent. */
 void sandbox_proc_field(const char *proc, const char *key, char *out, size_t out_len);
 
 /* Parent side: the child exited 0 (else the test fails with its report). */
 void sandbox_assert_child_ok(const struct sandbox_child *c);
+/* Parent side: the filter ended the child (SIGSYS, as SECCOMP_RET_KILL_PROCESS does). */
+void sandbox_assert_child_killed(const struct sandbox_child *c, const char *what);
+/* Parent side: under SANDBOX_DEFAULT_TRAP the child trapped on call nr. */
+void sandbox_assert_child_trapped(const struct sandbox_child *c, int nr);
+/* Parent side: /proc showed no-new-privs and a seccomp filter (mode 2). */
+void sandbox_assert_proc_filtered(const struct sandbox_child *c);
 
 #endif

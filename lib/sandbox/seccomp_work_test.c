@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gateway/sandbox/sandbox_test_util.h"
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/sandbox_test_util.h"
+#include "lib/sandbox/seccomp.h"
 #include "lib/auth/doc.h"
 #include "lib/auth/xml.h"
 #include "lib/base/err.h"
@@ -196,9 +196,7 @@ static void child_worker_day(void)
 	CHILD_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
 	log_set_sink(log_sink_stderr, NULL, LOG_LEVEL_INFO);
 	auth_xml_global_init();
-	sandbox_child_trap_sigsys();
-	if (sandbox_seccomp_worker(SANDBOX_DEFAULT_TRAP, 0) != 0)
-		sandbox_child_fail("install: %s", strerror(errno));
+	sandbox_child_install(sandbox_seccomp_worker, SANDBOX_DEFAULT_TRAP, 0);
 	tls_under_filter(sctx, cctx, fds);
 	xml_under_filter();
 	udp_batches_under_filter();
@@ -226,10 +224,8 @@ static void child_leak_check_exit(void)
 {
 	char *p;
 
-	sandbox_child_trap_sigsys();
-	if (sandbox_seccomp_worker(SANDBOX_DEFAULT_TRAP, sandbox_seccomp_default_flags() |
-				   SANDBOX_SECCOMP_LEAK_CHECK) != 0)
-		sandbox_child_fail("install: %s", strerror(errno));
+	sandbox_child_install(sandbox_seccomp_worker, SANDBOX_DEFAULT_TRAP,
+			      sandbox_seccomp_default_flags() | SANDBOX_SECCOMP_LEAK_CHECK);
 	p = malloc(1000);
 	CHILD_CHECK(p != NULL);
 	free(p);
@@ -253,9 +249,8 @@ static void *volatile leaked;
 
 static void child_leaks(void)
 {
-	sandbox_child_trap_sigsys();
-	if (sandbox_seccomp_worker(SANDBOX_DEFAULT_TRAP, SANDBOX_SECCOMP_LEAK_CHECK) != 0)
-		sandbox_child_fail("install: %s", strerror(errno));
+	sandbox_child_install(sandbox_seccomp_worker, SANDBOX_DEFAULT_TRAP,
+			      SANDBOX_SECCOMP_LEAK_CHECK);
 	leaked = malloc(4321);
 	leaked = NULL;
 	exit(0);

@@ -25,22 +25,15 @@
  * length 0 the kernel ignores the address pointer (move_addr_to_kernel
  * copies nothing and the send goes to the connected peer).
  */
-#include "gateway/sandbox/seccomp.h"
+#include "lib/sandbox/seccomp.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/seccomp.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
-#include "gateway/sandbox/bpf.h"
-#include "gateway/sandbox/seccomp_rules.h"
 #include "lib/base/err.h"
+#include "lib/sandbox/bpf.h"
+#include "lib/sandbox/seccomp_rules.h"
 
 #define ALLOW SANDBOX_ALLOW
-#define EPERM_ SANDBOX_EPERM
 #define KILL SANDBOX_KILL
 
 static const int allowed[] = {
@@ -57,51 +50,22 @@ static const int allowed[] = {
 #endif
 };
 
-static const int refused[] = {
-	SYS_openat, SYS_mknodat, SYS_pipe2,
-#ifdef SYS_open
-	SYS_open,
-#endif
-#ifdef SYS_creat
-	SYS_creat,
-#endif
-#ifdef SYS_mknod
-	SYS_mknod,
-#endif
-#ifdef SYS_pipe
-	SYS_pipe,
-#endif
-#ifdef SYS_openat2
-	SYS_openat2,
-#endif
-};
-
+/*
+ * Fatal besides what every filter kills (seccomp_rules.c): every way to
+ * the network or to a new process. clone is allowed earlier in sanitizer
+ * builds, for LeakSanitizer's tracer (seccomp_rules.h).
+ */
 static const int fatal[] = {
 	SYS_socket, SYS_socketpair, SYS_connect, SYS_bind, SYS_listen,
 	SYS_accept, SYS_accept4, SYS_sendmsg, SYS_sendmmsg,
-	SYS_execve, SYS_execveat, SYS_process_vm_readv, SYS_process_vm_writev,
-	SYS_clone3, SYS_unshare, SYS_setns, SYS_mount, SYS_umount2, SYS_pivot_root,
-	SYS_chroot, SYS_kexec_load, SYS_init_module, SYS_finit_module,
-	SYS_delete_module, SYS_bpf, SYS_perf_event_open, SYS_userfaultfd,
-	SYS_keyctl, SYS_add_key, SYS_request_key, SYS_open_by_handle_at,
-	SYS_name_to_handle_at, SYS_personality, SYS_io_uring_setup,
-	SYS_setuid, SYS_setgid, SYS_setreuid, SYS_setregid, SYS_setresuid,
-	SYS_setresgid, SYS_setgroups, SYS_setfsuid, SYS_setfsgid, SYS_capset,
+	SYS_clone, SYS_clone3, SYS_io_uring_setup,
 #ifdef SYS_fork
 	SYS_fork, SYS_vfork,
-#endif
-#ifdef SYS_kexec_file_load
-	SYS_kexec_file_load,
-#endif
-#ifdef SYS_iopl
-	SYS_iopl, SYS_ioperm,
 #endif
 };
 
 /* LeakSanitizer's check also stats and seeks what it opens (sanitizer builds only). */
 static const int leak_check_files[] = { SYS_fstat, SYS_newfstatat, SYS_lseek };
-
-static const int fatal_without_leak_check[] = { SYS_clone, SYS_ptrace };
 
 #define COUNT(a) SANDBOX_COUNT(a)
 
@@ -115,24 +79,19 @@ static void rule_sendto_connected(struct sandbox_bpf *p)
 	sandbox_bpf_rule_end(p);
 }
 
-static void build(struct sandbox_bpf *p, enum sandbox_default dflt, unsigned flags)
+void sandbox_seccomp_parser_build(struct sandbox_bpf *out, enum sandbox_default dflt,
+				  unsigned flags)
 {
 	bool is_leak_check = flags & SANDBOX_SECCOMP_LEAK_CHECK;
 
-	sandbox_bpf_init(p);
-	sandbox_bpf_check_arch(p);
-	sandbox_bpf_load_nr(p);
-	sandbox_rules(p, allowed, COUNT(allowed), ALLOW);
-	rule_sendto_connected(p);
-	sandbox_rules_common(p, is_leak_check);
-	if (is_leak_check) {
-		sandbox_rules(p, leak_check_files, COUNT(leak_check_files), ALLOW);
-	} else {
-		sandbox_rules(p, fatal_without_leak_check, COUNT(fatal_without_leak_check), KILL);
-	}
-	sandbox_rules(p, refused, COUNT(refused), EPERM_);
-	sandbox_rules(p, fatal, COUNT(fatal), KILL);
-	sandbox_bpf_ret(p, sandbox_default_action(dflt));
+	sandbox_seccomp_rules_begin(out);
+	sandbox_seccomp_rules_add(out, allowed, COUNT(allowed), ALLOW);
+	rule_sendto_connected(out);
+	sandbox_seccomp_rules_common(out, is_leak_check);
+	if (is_leak_check)
+		sandbox_seccomp_rules_add(out, leak_check_files, COUNT(leak_check_files), ALLOW);
+	sandbox_seccomp_rules_add(out, fatal, COUNT(fatal), KILL);
+	sandbox_seccomp_rules_finish(out, dflt);
 }
 
 int sandbox_seccomp_parser(enum sandbox_default dflt, unsigned flags)
@@ -141,6 +100,6 @@ int sandbox_seccomp_parser(enum sandbox_default dflt, unsigned flags)
 
 	if (!sandbox_seccomp_is_supported())
 		return VPN_ERR_UNSUPPORTED;
-	build(&p, dflt, flags);
-	return sandbox_install(&p);
+	sandbox_seccomp_parser_build(&p, dflt, flags);
+	return sandbox_seccomp_rules_install(&p);
 }

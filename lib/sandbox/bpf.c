@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* Emitting classic BPF for seccomp, one self-contained rule at a time. */
-#include "gateway/sandbox/bpf.h"
+#include "lib/sandbox/bpf.h"
 
 #include <linux/audit.h>
 #include <linux/seccomp.h>
