@@ -17,24 +17,10 @@
 # directory: the host's /etc is never written, which the end checks.
 
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-$SSLGATE_BUILD/gateway/sslgated}
-GATEWAY_CTL_BIN=${GATEWAY_CTL_BIN:-$SSLGATE_BUILD/ctl/sslgatectl}
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl unshare mount
-[ -x "$GATEWAY_BIN" ] || skip "no gateway ($GATEWAY_BIN)"
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+GATEWAY_KIND=sslgated
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping unshare mount
 
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
 TUN=$(client_ifname 0)
 MARKER=$SG_SCRATCH/hook.marker
 STUB=$SG_SCRATCH/stub-resolv.conf

@@ -11,6 +11,9 @@
 
 set -u
 GW_DTLS=0 GW_CERT_AUTH=0 CLIENT_NO_DTLS=1
+# every session, 0 too, gets only its address and MTU (vpnc-script-noroute.sh):
+# the test needs no route or DNS, so it needs no Debian vpnc-script either
+CLIENT_ROUTES=0 REQUIRE_VPNC_SCRIPT=0
 # later lines win: these replace the harness's max-ban-score = 0
 GW_EXTRA_CONF="max-ban-score = 20
 ban-points-wrong-password = 10
@@ -18,8 +21,6 @@ ban-points-connection = 0
 min-reauth-time = 600
 ban-reset-time = 1200"
 REQUIRE_CMDS="ip iptables ss certtool ocpasswd python3 /usr/sbin/openconnect"
-# as it always has, it runs without checking for vpnc-script (session 0 uses it)
-REQUIRE_VPNC_SCRIPT=0
 . "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 [ -x "$GATEWAY_CTL_BIN" ] || skip "sslgatectl not built"
 
