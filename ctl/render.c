@@ -79,6 +79,7 @@ static void channels_json(struct ctl_json *j, const struct msg_session_info *s)
 	ctl_json_uint(j, "DTLS RX", s->dtls_rx_bytes);
 	ctl_json_uint(j, "DTLS TX", s->dtls_tx_bytes);
 	ctl_json_uint(j, "DTLS discarded", s->dtls_discarded);
+	ctl_json_uint(j, "DTLS oversized", s->dtls_oversized);
 }
 
 /* The session fields occtl's "show users --json" prints, in its order. */
@@ -190,8 +191,9 @@ static void session_block(struct ctl_render *r, const struct msg_session_info *s
 	fprintf(r->out, "\tData channel: %s   DTLS mode: %s\n", s->is_dtls ? "DTLS" : "TLS",
 		s->dtls_mode[0] ? s->dtls_mode : "none");
 	fprintf(r->out, "\tTLS RX: %" PRIu64 "   TLS TX: %" PRIu64 "   DTLS RX: %" PRIu64
-		"   DTLS TX: %" PRIu64 "   DTLS discarded: %" PRIu64 "\n", s->tls_rx_bytes,
-		s->tls_tx_bytes, s->dtls_rx_bytes, s->dtls_tx_bytes, s->dtls_discarded);
+		"   DTLS TX: %" PRIu64 "\n\tDTLS discarded: %" PRIu64 "   DTLS oversized: %"
+		PRIu64 "\n", s->tls_rx_bytes, s->tls_tx_bytes, s->dtls_rx_bytes, s->dtls_tx_bytes,
+		s->dtls_discarded, s->dtls_oversized);
 	fprintf(r->out, "\tDNS: %s\n\tRoutes: %s\n\tRestricted to routes: %s\n", s->dns,
 		s->routes[0] ? s->routes : "defaultroute", s->is_restricted ? "True" : "False");
 }

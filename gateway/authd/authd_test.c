@@ -31,6 +31,8 @@
 /* ocpasswd -g engineering,sales alice (correct-horse); ocpasswd -l carol (s3cret pass) */
 #define LINE_ALICE "alice:engineering,sales:$5$dti0Bdm5R4Hv.GCS$FSy062clQyM8Q/MKfmb8fvJlmlOczbHDbHGJTwjyr.1\n"
 #define LINE_CAROL "carol:sales:!$5$FUs3Wky2eEQSg1HZ$3gSpKD.V1CVe0vvW/sCf/0pBMMueV2afgQsbnbE8ebD\n"
+/* openssl passwd -5 -salt Yb0qN3vJq7w2Lk9a tr0ub4dor */
+#define LINE_BOB "bob::$5$Yb0qN3vJq7w2Lk9a$7RwjfxVXnXXSuOcMqjK7q6iaMWG6kT4RDUPVnKj/676\n"
 
 struct env {
 	char dir[64];
@@ -84,7 +86,7 @@ static void spawn_authd(struct env *e, const char *extra, bool has_plain)
 	strcpy(e->dir, "/tmp/sslgate-authd-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	snprintf(e->passwd, sizeof(e->passwd), "%s/ocpasswd", e->dir);
-	write_passwd(e, LINE_ALICE LINE_CAROL);
+	write_passwd(e, LINE_ALICE LINE_CAROL LINE_BOB);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ps), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ws), 0);
 	e->pid = fork();
@@ -382,6 +384,50 @@ static void full_table_gives_up_unused_cookies(void **state)
 	stop_authd(&e);
 }
 
+static void expect_expired(struct env *e, const uint8_t *session_id)
+{
+	struct msg_session_event ev;
+
+	recv_msg(e->parent, &ev, sizeof(ev), MSG_SESSION_EXPIRED, NULL);
+	assert_memory_equal(ev.session_id, session_id, MSG_SESSION_ID_LEN);
+}
+
+/*
+ * max-clients = 3 with bob's cookie fetched first and never used (as by
+ * --authenticate): alice's further logins give up her own unused cookies,
+ * not bob's; only when every cookie of hers has carried a tunnel does her
+ * login take bob's place.
+ */
+static void full_table_spares_other_users(void **state)
+{
+	struct env e;
+	struct msg_auth_result rb, ra[4];
+
+	(void)state;
+	start_authd(&e, "max-clients = 3\n");
+	rb = login(&e, "bob", "", "tr0ub4dor");
+	assert_int_equal(rb.status, MSG_AUTH_OK);
+	for (int i = 0; i < 4; i++) {
+		ra[i] = login(&e, "alice", "", "correct-horse");
+		assert_int_equal(ra[i].status, MSG_AUTH_OK);
+	}
+	/* logins 3 and 4 of alice found the table full: her 1st and 2nd gave way */
+	expect_expired(&e, ra[0].session_id);
+	expect_expired(&e, ra[1].session_id);
+	assert_int_equal(check_cookie(&e, ra[0].cookie).status, MSG_AUTH_BAD_CREDENTIALS);
+	assert_int_equal(check_cookie(&e, ra[1].cookie).status, MSG_AUTH_BAD_CREDENTIALS);
+	assert_int_equal(check_cookie(&e, rb.cookie).status, MSG_AUTH_OK);
+	/* the fallback: alice's cookies all carried tunnels, bob's is the unused one */
+	attach(&e, ra[2].session_id);
+	attach(&e, ra[3].session_id);
+	ra[0] = login(&e, "alice", "", "correct-horse");
+	assert_int_equal(ra[0].status, MSG_AUTH_OK);
+	expect_expired(&e, rb.session_id);
+	assert_int_equal(check_cookie(&e, rb.cookie).status, MSG_AUTH_BAD_CREDENTIALS);
+	assert_int_equal(check_cookie(&e, ra[2].cookie).status, MSG_AUTH_OK);
+	stop_authd(&e);
+}
+
 static void bans_and_unban(void **state)
 {
 	struct env e;
@@ -462,6 +508,7 @@ int main(void)
 		cmocka_unit_test(certificate_only),
 		cmocka_unit_test(cookies_and_session_end),
 		cmocka_unit_test(full_table_gives_up_unused_cookies),
+		cmocka_unit_test(full_table_spares_other_users),
 		cmocka_unit_test(bans_and_unban),
 		cmocka_unit_test(password_file_replaced),
 		cmocka_unit_test(malformed_messages_are_dropped),

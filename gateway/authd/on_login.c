@@ -111,20 +111,27 @@ static bool is_method_enough(const struct gw_config *cfg, const char *group,
  * that never carried a tunnel. Without this, cookies nobody uses (scripts
  * that only log in, clients that give up between login and CONNECT) fill
  * it for cookie-timeout and shut every user out: 8192 logins in 300 s is 27
- * a second. Sessions that have, or had, a tunnel are never given up.
+ * a second. The user logging in gives up an unused cookie of their own
+ * first, so one user's flood cannot push out the cookie another user
+ * fetched with --authenticate and has not used yet while the flood still
+ * has cookies of its own. Sessions that have, or had, a tunnel are never
+ * given up.
  */
-static bool make_room(struct authd *a)
+static bool make_room(struct authd *a, const char *user)
 {
 	size_t limit = a->cfg->max_clients ? a->cfg->max_clients : a->sessions.cap;
 
 	if (limit > a->sessions.cap)
 		limit = a->sessions.cap;
 	while (a->sessions.count >= limit) {
-		struct authd_session *s = authd_sessions_oldest_unused(&a->sessions);
+		struct authd_session *s = authd_sessions_to_evict(&a->sessions, user);
 
 		if (!s)
 			return false;
-		authd_session_gone(a, s, "no room: the oldest cookie never used gives way");
+		authd_session_gone(a, s, strcmp(s->user, user) == 0
+				   ? "no room: the user's own oldest cookie never used gives way"
+				   : "no room: the oldest cookie never used gives way "
+				     "(the user has none)");
 		authd_sessions_remove(&a->sessions, s);
 	}
 	return true;
@@ -138,7 +145,7 @@ static uint32_t check_limits(struct authd *a, const char *user, const char *grou
 	if (net.max_same_clients && authd_sessions_count_user(&a->sessions, user) >=
 	    net.max_same_clients)
 		return MSG_AUTH_TOO_MANY;
-	if (!make_room(a))
+	if (!make_room(a, user))
 		return MSG_AUTH_TOO_MANY;
 	return MSG_AUTH_OK;
 }

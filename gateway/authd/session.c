@@ -15,6 +15,7 @@ int authd_sessions_init(struct authd_sessions *t, size_t cap)
 	t->items = calloc(cap ? cap : 1, sizeof(*t->items));
 	t->count = 0;
 	t->cap = cap;
+	t->minted = 0;
 	return t->items ? 0 : VPN_ERR_NOMEM;
 }
 
@@ -105,6 +106,7 @@ int authd_sessions_create(struct authd_sessions *t, const struct authd_login *lo
 	s->hard_expires_s = login->session_timeout_s ? login->now_s + login->session_timeout_s : 0;
 	s->worker = -1;
 	s->login_s = login->now_s;
+	s->serial = t->minted++;
 	t->items[t->count++] = s;
 	*out = s;
 	return 0;
@@ -152,17 +154,42 @@ size_t authd_sessions_count_user(const struct authd_sessions *t, const char *use
 	return n;
 }
 
-struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t)
+static bool is_older(const struct authd_session *a, const struct authd_session *b)
+{
+	return a->login_s < b->login_s || (a->login_s == b->login_s && a->serial < b->serial);
+}
+
+struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t, const char *user)
 {
 	struct authd_session *oldest = NULL;
 
 	for (size_t i = 0; i < t->count; i++) {
 		struct authd_session *s = t->items[i];
 
-		if (!s->has_had_tunnel && (!oldest || s->login_s < oldest->login_s))
+		if (s->has_had_tunnel || (user && strcmp(s->user, user) != 0))
+			continue;
+		if (!oldest || is_older(s, oldest))
 			oldest = s;
 	}
 	return oldest;
+}
+
+/* One pass for both candidates: a login flood in a full table runs this per login. */
+struct authd_session *authd_sessions_to_evict(struct authd_sessions *t, const char *user)
+{
+	struct authd_session *own = NULL, *any = NULL;
+
+	for (size_t i = 0; i < t->count; i++) {
+		struct authd_session *s = t->items[i];
+
+		if (s->has_had_tunnel)
+			continue;
+		if (!any || is_older(s, any))
+			any = s;
+		if ((!own || is_older(s, own)) && strcmp(s->user, user) == 0)
+			own = s;
+	}
+	return own ? own : any;
 }
 
 void authd_session_attach(struct authd_session *s, int worker,

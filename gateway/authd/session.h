@@ -34,6 +34,7 @@ struct authd_session {
 	unsigned cookie_timeout_s;   /* the group's, fixed at login */
 	int worker;                  /* worker holding the tunnel, -1 when none */
 	uint64_t login_s;            /* when the login minted it */
+	uint64_t serial;             /* mint order: logins in the same second stay ordered */
 	bool has_had_tunnel;         /* the cookie was used for a tunnel at least once */
 };
 
@@ -41,6 +42,7 @@ struct authd_sessions {
 	struct authd_session **items;  /* owned, count used of cap */
 	size_t count;
 	size_t cap;
+	uint64_t minted;               /* records minted so far (the next serial) */
 };
 
 int authd_sessions_init(struct authd_sessions *t, size_t cap);
@@ -75,9 +77,18 @@ size_t authd_sessions_count_user(const struct authd_sessions *t, const char *use
 /*
  * The record minted longest ago whose cookie never carried a tunnel (it
  * holds no address and no tunnel; its client logs in again if it ever
- * comes), or NULL when every record has had one.
+ * comes), among user's records or, with user NULL, among all; NULL when
+ * there is none.
  */
-struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t);
+struct authd_session *authd_sessions_oldest_unused(struct authd_sessions *t, const char *user);
+/*
+ * The record whose place a login of user takes in a full table: user's own
+ * oldest unused one, else anyone's oldest unused one, else NULL. So a flood
+ * of one user's logins spends that user's unused cookies first and leaves
+ * another user's (fetched with --authenticate, not yet used) alone as long
+ * as it can.
+ */
+struct authd_session *authd_sessions_to_evict(struct authd_sessions *t, const char *user);
 
 /* A tunnel is up on worker: no idle expiry until it detaches. */
 void authd_session_attach(struct authd_session *s, int worker,

@@ -145,19 +145,117 @@ static void oldest_unused_skips_tunnels(void **state)
 
 	(void)state;
 	assert_int_equal(authd_sessions_init(&t, 3), 0);
-	assert_null(authd_sessions_oldest_unused(&t));
+	assert_null(authd_sessions_oldest_unused(&t, NULL));
 	assert_int_equal(authd_sessions_create(&t, &l1, &a), 0);
 	assert_int_equal(authd_sessions_create(&t, &l2, &b), 0);
 	assert_int_equal(authd_sessions_create(&t, &l3, &c), 0);
-	assert_ptr_equal(authd_sessions_oldest_unused(&t), a);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t, NULL), a);
 	/* a tunnel, even one that went away, keeps a record */
 	authd_session_attach(a, 0, &none, &none);
 	authd_session_detach(a, 8);
-	assert_ptr_equal(authd_sessions_oldest_unused(&t), c);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t, NULL), c);
 	authd_session_attach(c, 1, &none, &none);
-	assert_ptr_equal(authd_sessions_oldest_unused(&t), b);
+	assert_ptr_equal(authd_sessions_oldest_unused(&t, NULL), b);
 	authd_session_attach(b, 1, &none, &none);
-	assert_null(authd_sessions_oldest_unused(&t));
+	assert_null(authd_sessions_oldest_unused(&t, NULL));
+	authd_sessions_cleanup(&t);
+}
+
+/* Places in the table, as in the fairness tests below. */
+#define FAIR_CAP 6
+
+/* bob's cookie first (oldest), then alice's, all minted in the same second. */
+static void fill_bob_then_alice(struct authd_sessions *t, struct authd_session *all[FAIR_CAP])
+{
+	struct authd_login lb = login("bob", 20), la = login("alice", 20);
+
+	assert_int_equal(authd_sessions_init(t, FAIR_CAP), 0);
+	assert_int_equal(authd_sessions_create(t, &lb, &all[0]), 0);
+	for (size_t i = 1; i < FAIR_CAP; i++)
+		assert_int_equal(authd_sessions_create(t, &la, &all[i]), 0);
+	assert_int_equal(authd_sessions_create(t, &la, &all[0]), VPN_ERR_TOO_BIG);
+}
+
+/* Does what authd's login does in a full table: evict for user, then mint. */
+static struct authd_session *login_full(struct authd_sessions *t, const char *user, uint64_t now,
+					const uint8_t expect_gone[MSG_COOKIE_LEN])
+{
+	struct authd_login l = login(user, now);
+	struct authd_session *gone = authd_sessions_to_evict(t, user), *s;
+
+	assert_non_null(gone);
+	assert_memory_equal(gone->cookie, expect_gone, MSG_COOKIE_LEN);
+	authd_sessions_remove(t, gone);
+	assert_int_equal(authd_sessions_create(t, &l, &s), 0);
+	return s;
+}
+
+/*
+ * alice logs in over and over into a full table that also holds bob's
+ * cookie, older than all of hers and never used (--authenticate): each
+ * login takes the place of alice's own oldest unused cookie, never bob's.
+ */
+static void full_table_evicts_the_same_user_first(void **state)
+{
+	struct authd_sessions t;
+	struct authd_session *all[FAIR_CAP], *s;
+	uint8_t cookies[FAIR_CAP][MSG_COOKIE_LEN], bob[MSG_COOKIE_LEN];
+
+	(void)state;
+	fill_bob_then_alice(&t, all);
+	for (size_t i = 0; i < FAIR_CAP; i++)
+		memcpy(cookies[i], all[i]->cookie, MSG_COOKIE_LEN);
+	memcpy(bob, cookies[0], sizeof(bob));
+	/* before: the oldest unused overall is bob's; alice's own is her first */
+	assert_memory_equal(authd_sessions_oldest_unused(&t, NULL)->cookie, bob, MSG_COOKIE_LEN);
+	assert_memory_equal(authd_sessions_oldest_unused(&t, "alice")->cookie, cookies[1],
+			    MSG_COOKIE_LEN);
+	s = login_full(&t, "alice", 21, cookies[1]);
+	assert_null(authd_sessions_by_cookie(&t, cookies[1], 22));
+	assert_non_null(authd_sessions_by_cookie(&t, bob, 22));
+	assert_ptr_equal(authd_sessions_by_cookie(&t, s->cookie, 22), s);
+	/* then her second (same second as the first: mint order decides), and so on */
+	for (size_t i = 2; i < FAIR_CAP; i++) {
+		login_full(&t, "alice", 22, cookies[i]);
+		assert_null(authd_sessions_by_cookie(&t, cookies[i], 23));
+	}
+	/* a whole table's worth of alice's logins later, bob's cookie still works */
+	login_full(&t, "alice", 23, s->cookie);
+	assert_int_equal(t.count, FAIR_CAP);
+	assert_int_equal(authd_sessions_count_user(&t, "alice"), FAIR_CAP - 1);
+	assert_string_equal(authd_sessions_by_cookie(&t, bob, 24)->user, "bob");
+	authd_sessions_cleanup(&t);
+}
+
+/*
+ * The fallback: a user with no unused cookie of their own (none at all, or
+ * only ones that carried a tunnel) takes the oldest unused place overall.
+ */
+static void full_table_falls_back_to_the_oldest_unused(void **state)
+{
+	struct authd_sessions t;
+	struct authd_session *all[FAIR_CAP], *c;
+	struct net_addr none = { .family = AF_UNSPEC };
+	uint8_t bob[MSG_COOKIE_LEN], alice2[MSG_COOKIE_LEN];
+
+	(void)state;
+	fill_bob_then_alice(&t, all);
+	memcpy(bob, all[0]->cookie, sizeof(bob));
+	memcpy(alice2, all[2]->cookie, sizeof(alice2));
+	/* carol has no record: bob's, the oldest unused, gives way */
+	assert_null(authd_sessions_oldest_unused(&t, "carol"));
+	login_full(&t, "carol", 21, bob);
+	assert_null(authd_sessions_by_cookie(&t, bob, 22));
+	/* carol's cookie carried a tunnel: her next login takes alice's oldest */
+	authd_session_attach(authd_sessions_oldest_unused(&t, "carol"), 0, &none, &none);
+	assert_null(authd_sessions_oldest_unused(&t, "carol"));
+	c = login_full(&t, "carol", 22, all[1]->cookie);
+	assert_non_null(authd_sessions_by_cookie(&t, alice2, 23));
+	/* and now that she has an unused one, her next login spends it, not alice's */
+	login_full(&t, "carol", 23, c->cookie);
+	assert_non_null(authd_sessions_by_cookie(&t, alice2, 24));
+	assert_int_equal(authd_sessions_count_user(&t, "carol"), 2);
+	assert_int_equal(authd_sessions_count_user(&t, "alice"), FAIR_CAP - 2);
 	authd_sessions_cleanup(&t);
 }
 
@@ -170,6 +268,8 @@ int main(void)
 		cmocka_unit_test(session_timeout_is_absolute),
 		cmocka_unit_test(expire_reports_each),
 		cmocka_unit_test(oldest_unused_skips_tunnels),
+		cmocka_unit_test(full_table_evicts_the_same_user_first),
+		cmocka_unit_test(full_table_falls_back_to_the_oldest_unused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,6 +213,7 @@ struct msg_session_info {
 	char dns[160];                     /* DNS servers, space-separated */
 	char dtls_mode[16];                /* "psk", "resume", "" without a DTLS channel */
 	uint64_t dtls_discarded;           /* DTLS records dropped: replays, forgeries, garbage */
+	uint64_t dtls_oversized;           /* DTLS datagrams dropped: longer than a receive slot */
 };
 
 struct msg_ctl_disconnect {

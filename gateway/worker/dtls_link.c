@@ -178,6 +178,7 @@ void dtls_link_fill_info(const struct session *s, struct msg_session_info *m)
 	m->dtls_rx_bytes = l->rx_bytes;
 	m->dtls_tx_bytes = l->tx_bytes;
 	m->dtls_discarded = l->discarded + (l->conn ? dtls_conn_discarded(l->conn) : 0);
+	m->dtls_oversized = l->oversized + (l->conn ? dtls_conn_rx_oversize(l->conn) : 0);
 	if (l->conn && l->is_up)
 		snprintf(m->dtls_cipher, sizeof(m->dtls_cipher), "%s",
 			 dtls_conn_description(l->conn));

@@ -77,6 +77,7 @@ struct dtls_link {
 	uint64_t last_rx_ms;
 	uint64_t rx_bytes, tx_bytes;  /* IP packet bytes over DTLS */
 	uint64_t discarded;           /* records dropped by channels already closed */
+	uint64_t oversized;           /* datagrams too long for a slot, channels already closed */
 	unsigned handshakes;          /* started, for log lines */
 	unsigned quiet_logged;        /* quiet spells since the handshake (log once) */
 	struct dtls_link_cand cand;   /* the replacement in progress, if any */

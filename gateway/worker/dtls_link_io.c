@@ -38,8 +38,10 @@ static void cand_stop(struct dtls_link_cand *c)
 	if (c->is_io_added)
 		event_io_del(w->loop, &c->io);
 	c->is_io_added = false;
-	if (c->conn)
+	if (c->conn) {
 		c->l->discarded += dtls_conn_discarded(c->conn);
+		c->l->oversized += dtls_conn_rx_oversize(c->conn);
+	}
 	dtls_conn_free(c->conn);
 	c->conn = NULL;
 	close(c->fd);
@@ -58,8 +60,10 @@ static void stop_conn(struct dtls_link *l)
 	if (l->is_io_added)
 		event_io_del(w->loop, &l->io);
 	l->is_io_added = false;
-	if (l->conn)
+	if (l->conn) {
 		l->discarded += dtls_conn_discarded(l->conn);
+		l->oversized += dtls_conn_rx_oversize(l->conn);
+	}
 	dtls_conn_free(l->conn);
 	l->conn = NULL;
 	if (l->fd >= 0)

@@ -10,9 +10,10 @@
 # DTLS. Then, in PSK mode: UDP blocked from the start (openconnect works over
 # TLS); UDP dropped mid-session (the gateway moves data back to TLS after
 # switch-to-tcp-timeout and back to DTLS once openconnect's new handshake
-# gets through); and garbage, truncated, replayed and unknown-session
-# datagrams at the DTLS port, which are dropped and counted while the
-# session keeps working; and a reload, after which the old worker keeps the
+# gets through); and garbage, truncated, replayed, oversized (longer than a
+# receive slot, counted apart in sslgatectl's DTLS oversized) and
+# unknown-session datagrams at the DTLS port, which are dropped and counted
+# while the session keeps working; and a reload, after which the old worker keeps the
 # session (a new DTLS handshake reaches it through the parent) and exits 0
 # when it ends.
 
@@ -203,6 +204,42 @@ replay 5 || fail "could not capture a DTLS record to replay"
 _discarded() { [ "$(field 'DTLS discarded')" -ge $((disc0 + 5)) ]; }
 wait_until 5 _discarded || fail "replayed records were not discarded ($disc0 -> $(field 'DTLS discarded'))"
 log "5 replayed records: DTLS discarded $disc0 -> $(field 'DTLS discarded')"
+# oversized N SIZE: N datagrams of SIZE bytes (a DTLS 1.2 data record header,
+# then random bytes) from openconnect's own UDP port, so they land on the
+# session's socket; the client namespace's kernel fragments them on the veth.
+oversized() {
+	in_ns "$NS_CLI" python3 - "$ADDR_GW" "$GW_PORT" "$1" "$2" <<-'PY'
+		import os, socket, struct, sys
+		gw, port, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+		# /proc/net/udp prints addresses as host-order hex words
+		peer = "%08X:%04X" % (struct.unpack("<I", socket.inet_aton(gw))[0], port)
+		sports = [int(f[1].split(":")[1], 16) for f in
+		          (line.split() for line in open("/proc/net/udp").readlines()[1:])
+		          if f[2] == peer]
+		if len(sports) != 1:
+		    sys.exit("openconnect's UDP sockets to the gateway: %r" % sports)
+		rec = struct.pack(">BHH", 23, 0xFEFD, 1) + os.urandom(6)
+		rec += struct.pack(">H", size - 13) + os.urandom(size - 13)
+		dgram = struct.pack(">HHHH", sports[0], port, 8 + size, 0) + rec  # no checksum (IPv4)
+		raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+		raw.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = DONT: may fragment
+		for _ in range(n):
+		    raw.sendto(dgram, (gw, 0))
+	PY
+}
+# Longer than a receive slot (2048 bytes): dropped before DTLS reads them and
+# counted as oversized, not as discarded records; the worker logs the first.
+over0=$(field 'DTLS oversized') disc1=$(field 'DTLS discarded')
+oversized 3 3000 || fail "could not send oversized datagrams"
+_oversized() { [ "$(field 'DTLS oversized')" -ge $((over0 + 3)) ]; }
+wait_until 5 _oversized || fail "oversized datagrams were not counted ($over0 -> $(field 'DTLS oversized'))"
+assert_eq $((over0 + 3)) "$(field 'DTLS oversized')" "DTLS oversized after 3 long datagrams"
+assert_eq "$disc1" "$(field 'DTLS discarded')" "DTLS discarded after 3 long datagrams"
+wait_until 5 grep -q 'dropped a 3000-byte DTLS datagram, longer than the 2048 bytes' "$GLOG" ||
+	fail "the first oversized datagram was not logged"
+gateway_ctl show user alice >"$OUT" 2>&1 || fail "sslgatectl show user alice failed"
+assert_grep "$OUT" "DTLS oversized: $((over0 + 3))\$" "sslgatectl show user alice"
+log "3 datagrams of 3000 bytes: DTLS oversized $over0 -> $(field 'DTLS oversized')"
 garbage
 # The rate limit holds counts back for up to 10 s.
 wait_until 25 _all_reported || fail "hostile datagrams were not all reported:" \
