@@ -21,8 +21,11 @@ void memory_setup(void);
 void memory_release_login(struct session *s);
 
 /*
- * Returns freed heap pages and the stack pages below the caller's frame
- * to the system (after a DTLS handshake, say).
+ * Returns freed heap pages, the stack pages below the caller's frame and
+ * the pages of the live frames above it that hold only zeros (untouched
+ * parts of the session's buffers) to the system: after the login, after a
+ * DTLS handshake. A page given back reads as zeros and comes back on the
+ * first write. One thread only: nothing may write the stack meanwhile.
  */
 void memory_trim(void);
 
