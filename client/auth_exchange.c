@@ -135,6 +135,16 @@ void auth_exchange_end_login(struct session *s)
 	auth_parser_stop(&s->auth.parser);
 }
 
+/*
+ * Wipes what w was given. A write that did not fit may have left part of
+ * itself past w->len (buf_printf cuts, the rest is not counted), so an
+ * overflowed writer is wiped whole.
+ */
+static void wipe_written(struct buf_writer *w)
+{
+	buf_wipe(w->data, w->has_overflowed ? w->cap : w->len);
+}
+
 enum auth_answer auth_exchange_post(struct session *s, const struct auth_doc *doc,
 				    const char *path)
 {
@@ -165,8 +175,8 @@ enum auth_answer auth_exchange_post(struct session *s, const struct auth_doc *do
 			answer = read_answer(s);
 	}
 	/* Both buffers held answers to the form: passwords. */
-	buf_wipe(body, bw.len);
-	buf_wipe(req, rw.len);
+	wipe_written(&bw);
+	wipe_written(&rw);
 	return answer;
 }
 
@@ -183,10 +193,12 @@ enum auth_answer auth_exchange_get(struct session *s, const char *path)
 	request_get(&w, &common, path);
 	if (buf_writer_error(&w) != 0) {
 		log_err("cannot build the login request");
+		wipe_written(&w);
 		return AUTH_ANSWER_FAILED;
 	}
 	log_debug("%s: GET %s", session_phase_name(s->phase), path);
 	answer = exchange(s, req, w.len, "GET");
-	buf_wipe(req, w.len);
+	/* The session cookie went in the Cookie header. */
+	wipe_written(&w);
 	return answer == AUTH_ANSWER_DOC ? read_answer(s) : answer;
 }

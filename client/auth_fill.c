@@ -65,6 +65,20 @@ int auth_fill_ask_group(const struct auth_form_field *select, struct auth_answer
 	return *out ? 0 : VPN_ERR_NOT_FOUND;
 }
 
+/*
+ * The password into out, by hand rather than through snprintf: the copy
+ * is the only one this makes, and one that does not fit is refused, not cut.
+ */
+static int copy_secret(char *out, size_t out_len, const char *secret)
+{
+	size_t len = strlen(secret);
+
+	if (len >= out_len)
+		return VPN_ERR_TOO_BIG;
+	memcpy(out, secret, len + 1);
+	return 0;
+}
+
 /* The answer to one text or password input: from the command line, or asked. */
 static int answer_input(const struct auth_form_field *f, struct auth_answers *a,
 			char *out, size_t out_len)
@@ -78,8 +92,7 @@ static int answer_input(const struct auth_form_field *f, struct auth_answers *a,
 	}
 	if (is_secret && a->password && !a->is_password_used) {
 		a->is_password_used = true;
-		snprintf(out, out_len, "%s", a->password);
-		return 0;
+		return copy_secret(out, out_len, a->password);
 	}
 	if (a->is_non_inter)
 		return VPN_ERR_DENIED;

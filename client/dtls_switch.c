@@ -87,6 +87,13 @@ static void on_change(struct dtls_link *d, enum dtls_link_state old)
 	/* AnyConnect's fallback (PROTOCOL.md §8.7): the TLS figure once DTLS failed. */
 	if ((d->state == DTLS_LINK_WAITING || d->state == DTLS_LINK_OFF) && !t->is_mtu_tls)
 		set_adapter_mtu(s, s->settings.mtu, true);
+	/*
+	 * The first attempt given up (UDP blocked): its handshake is freed as
+	 * surely as when it succeeds, and the tunnel may run on TLS for hours;
+	 * later attempts come back to the depth this one reached.
+	 */
+	if (old == DTLS_LINK_CONNECTING && d->attempts == 1)
+		memory_trim();
 }
 
 void dtls_switch_start(struct session *s)

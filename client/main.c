@@ -81,23 +81,56 @@ static enum log_level log_level_of(enum options_verbosity v)
 	}
 }
 
-/* The secrets standard input may carry, read before anything else uses it. */
+/*
+ * The secrets standard input may carry, read before anything else uses it.
+ * The cookie goes to the session's jar and is wiped here at once. The
+ * password stays for the whole session, the one copy the client keeps:
+ * the login borrows it (struct auth_answers) and main wipes it at the end.
+ */
 struct stdin_secrets {
 	char password[PROMPT_LINE_MAX];
 	char cookie[PROMPT_LINE_MAX];
 };
 
+/*
+ * One line of standard input into out, with the error named after option.
+ * An empty password may be one; an empty cookie never is.
+ */
+static int read_secret(const char *option, const char *what, bool is_empty_ok, char *out,
+		       size_t out_len)
+{
+	int ret = prompt_read_fd_line(STDIN_FILENO, &stop_requested, out, out_len);
+
+	if (ret == 0 && (out[0] || is_empty_ok))
+		return 0;
+	if (ret == 0 || ret == VPN_ERR_CLOSED)
+		log_err("%s: no %s on standard input", option, what);
+	else if (ret == VPN_ERR_TOO_BIG)
+		log_err("%s: the %s on standard input is longer than %zu bytes", option, what,
+			out_len - 1);
+	else if (ret == VPN_ERR_INVALID)
+		log_err("%s: the %s on standard input holds a NUL byte", option, what);
+	else
+		log_err("%s: cannot read standard input: %s", option,
+			stop_requested ? "interrupted" : strerror(errno));
+	return VPN_ERR_INVALID;
+}
+
+/*
+ * Straight from the descriptor (client/prompt.h): what stdio would read
+ * ahead stays in the kernel for the prompts that come later.
+ */
 static int read_secrets(const struct options *o, struct stdin_secrets *sec)
 {
-	if (o->is_passwd_on_stdin && prompt_read_line(stdin, sec->password, sizeof(sec->password)) != 0) {
-		log_err("--passwd-on-stdin: no password on standard input");
-		return VPN_ERR_INVALID;
-	}
-	if (o->is_cookie_on_stdin && prompt_read_line(stdin, sec->cookie, sizeof(sec->cookie)) != 0) {
-		log_err("--cookie-on-stdin: no cookie on standard input");
-		return VPN_ERR_INVALID;
-	}
-	return 0;
+	int ret = 0;
+
+	if (o->is_passwd_on_stdin)
+		ret = read_secret("--passwd-on-stdin", "password", true, sec->password,
+				  sizeof(sec->password));
+	if (ret == 0 && o->is_cookie_on_stdin)
+		ret = read_secret("--cookie-on-stdin", "cookie", false, sec->cookie,
+				  sizeof(sec->cookie));
+	return ret;
 }
 
 /* --authenticate: what NetworkManager-style front ends read (openconnect's lines). */
@@ -227,6 +260,8 @@ static int run(const struct options *opts, struct stdin_secrets *sec, int notify
 		cookies_set(&s.auth.jar, "webvpn", opts->cookie ? opts->cookie : sec->cookie);
 		s.auth.has_cookie = true;
 	}
+	/* The jar holds its own copy for the whole session. */
+	buf_wipe(sec->cookie, sizeof(sec->cookie));
 	code = session_run(&s);
 	if (code == 0 && opts->action == OPTIONS_ACTION_AUTHENTICATE)
 		print_authentication(&s);
@@ -246,6 +281,12 @@ int main(int argc, char **argv)
 	int code;
 
 	memory_setup();
+	/*
+	 * The answers asked later (a group, a "yes", a password typed at the
+	 * prompt) go through stdio; unbuffered, it reads them a byte at a time
+	 * and keeps no block of standard input on the heap.
+	 */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	if (options_parse(&opts, argc, argv, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sslgate: %s\nTry 'sslgate --help'.\n", err);
 		return 1;

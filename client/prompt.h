@@ -4,10 +4,16 @@
  * goes to stderr, the answer is one line of standard input (so a password
  * and a "yes" can be piped in, in order), echo off for secrets when stdin
  * is a terminal. --non-inter forbids asking at all.
+ *
+ * The lines given on standard input before anything is asked
+ * (--passwd-on-stdin, --cookie-on-stdin) are read from the descriptor, not
+ * through stdio: a stdio stream reads a whole block ahead into a heap
+ * buffer nobody wipes, and the secret would sit there for the session.
  */
 #ifndef CLIENT_PROMPT_H
 #define CLIENT_PROMPT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -22,7 +28,23 @@
  */
 int prompt_line(FILE *in, const char *question, bool is_secret, char *out, size_t out_len);
 
-/* Reads one line without asking anything (--passwd-on-stdin, --cookie-on-stdin). */
+/* Reads one line without asking anything, through stdio. */
 int prompt_read_line(FILE *in, char *out, size_t out_len);
+
+/*
+ * Reads one line from fd straight into out, one read(2) per byte, so that
+ * nothing past its LF leaves the kernel: the next lines stay for whoever
+ * reads fd (or a stdio stream on it that has not read yet) afterwards. A
+ * CR before the LF is dropped; a last line without LF counts.
+ *
+ * 0 with out holding the line and its NUL; VPN_ERR_CLOSED at the end of
+ * input before any byte; VPN_ERR_TOO_BIG for a line of out_len bytes or
+ * more and VPN_ERR_INVALID for one holding a NUL byte (either line is read
+ * to its end, so the next line is still the next); VPN_ERR_IO on a read
+ * error, or with errno EINTR when a signal came while *stop was set (a
+ * signal with stop NULL or *stop clear is waited through). On failure out
+ * is wiped; on success the caller owns and wipes it.
+ */
+int prompt_read_fd_line(int fd, const volatile sig_atomic_t *stop, char *out, size_t out_len);
 
 #endif
