@@ -66,17 +66,22 @@ int auth_fill_ask_group(const struct auth_form_field *select, struct auth_answer
 }
 
 /*
- * The password into out, by hand rather than through snprintf: the copy
- * is the only one this makes, and one that does not fit is refused, not cut.
+ * The password moved into out, by hand rather than through snprintf: the
+ * answer is then the only copy (nothing asks for it again: a refused login
+ * with the same form is denied, a reconnect presents the cookie), and one
+ * that does not fit is refused, not cut.
  */
-static int copy_secret(char *out, size_t out_len, const char *secret)
+static int move_secret(char *out, size_t out_len, char *secret)
 {
 	size_t len = strlen(secret);
+	int ret = VPN_ERR_TOO_BIG;
 
-	if (len >= out_len)
-		return VPN_ERR_TOO_BIG;
-	memcpy(out, secret, len + 1);
-	return 0;
+	if (len < out_len) {
+		memcpy(out, secret, len + 1);
+		ret = 0;
+	}
+	buf_wipe(secret, len);
+	return ret;
 }
 
 /* The answer to one text or password input: from the command line, or asked. */
@@ -92,7 +97,7 @@ static int answer_input(const struct auth_form_field *f, struct auth_answers *a,
 	}
 	if (is_secret && a->password && !a->is_password_used) {
 		a->is_password_used = true;
-		return copy_secret(out, out_len, a->password);
+		return move_secret(out, out_len, a->password);
 	}
 	if (a->is_non_inter)
 		return VPN_ERR_DENIED;

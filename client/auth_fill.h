@@ -25,7 +25,7 @@
 
 struct auth_answers {
 	const char *user;        /* -u; NULL: ask */
-	const char *password;    /* --passwd-on-stdin; used for one field, once */
+	char *password;          /* --passwd-on-stdin, borrowed; wiped once used for its one field */
 	bool is_password_used;
 	bool is_non_inter;       /* never ask */
 	FILE *in;                /* where answers are read when asked */

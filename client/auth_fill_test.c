@@ -82,7 +82,9 @@ static void username_reply_is_openconnects(void **state)
 
 static void password_used_once_then_denied(void **state)
 {
-	struct auth_answers a = { .user = "alice", .password = "correct-horse", .is_non_inter = true };
+	static const char zeros[sizeof("correct-horse")];
+	char password[] = "correct-horse";
+	struct auth_answers a = { .user = "alice", .password = password, .is_non_inter = true };
 	struct auth_doc req, reply;
 	const char *field = NULL;
 
@@ -91,6 +93,8 @@ static void password_used_once_then_denied(void **state)
 	auth_doc_init(&reply);
 	assert_int_equal(auth_fill_reply(&reply, &req, &a, "engineering", &field), 0);
 	assert_string_equal(auth_doc_reply_value(&reply, "password"), "correct-horse");
+	/* the answer is the only copy left: the borrowed one is wiped */
+	assert_memory_equal(password, zeros, sizeof(password));
 	/* the password form has no group list: no group-select (vector 06) */
 	assert_null(reply.group_select);
 	auth_doc_cleanup(&reply);
@@ -142,7 +146,8 @@ static void asa_form(void **state)
 		"<form><input type=\"hidden\" name=\"state\" value=\"s-17\"></input>\n"
 		"<input type=\"password\" name=\"answer\" label=\"Code:\"></input></form></auth>\n"
 		"</config-auth>\n";
-	struct auth_answers a = { .password = "123456", .is_non_inter = true };
+	char password[] = "123456";
+	struct auth_answers a = { .password = password, .is_non_inter = true };
 	struct auth_doc req, reply;
 	const char *field;
 	char out[2048];

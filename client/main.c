@@ -84,8 +84,9 @@ static enum log_level log_level_of(enum options_verbosity v)
 /*
  * The secrets standard input may carry, read before anything else uses it.
  * The cookie goes to the session's jar and is wiped here at once. The
- * password stays for the whole session, the one copy the client keeps:
- * the login borrows it (struct auth_answers) and main wipes it at the end.
+ * login borrows the password (struct auth_answers) and wipes it once it has
+ * answered the first password field with it; main wipes whatever is left
+ * at the end (a login that never asked for it).
  */
 struct stdin_secrets {
 	char password[PROMPT_LINE_MAX];

@@ -14,13 +14,15 @@
 #            line is still unread), one copy in the client (main's
 #            struct stdin_secrets, which the login borrows), none in the
 #            parser child (forked before stdin was read);
-#   tunnel   the tunnel up over DTLS and a ping through it: still exactly
-#            that one copy (the answer form, the XML body, the request and
-#            the heap strings of the reply are all wiped);
+#   tunnel   the tunnel up over DTLS and a ping through it: no copy left
+#            (the login wiped main's once it answered the password field;
+#            the answer form, the XML body, the request and the heap strings
+#            of the reply are all wiped);
 #   TLS only UDP to the gateway blocked: once the first DTLS attempt is
-#            given up, the same one copy.
+#            given up, none either.
 # Before the password was read from the descriptor, stdio's 4 KiB block
-# of standard input (heap) kept a second copy for the whole session.
+# of standard input (heap) kept a second copy for the whole session, and
+# main's copy stayed until the client exited.
 
 set -u
 GATEWAY_KIND=sslgated
@@ -30,11 +32,12 @@ TEST_PASS=sslgate-memory-canary-$SECRET
 . "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
 require_cmd ping od
 
-# The one copy: main's struct stdin_secrets (client/main.c), which the
-# login borrows. Nothing reads it after the first password field (a refused
-# cookie ends the session; a reconnect presents the cookie only), so this
-# drops to 0 once the login may wipe what it borrowed.
-EXPECTED_COPIES=1
+# Before the login: one copy, main's struct stdin_secrets (client/main.c).
+# The login borrows it and wipes it once it has answered the password field
+# (nothing reads it again: a refused cookie ends the session, a reconnect
+# presents the cookie only), so a logged-in client holds none.
+COPIES_BEFORE_LOGIN=1
+COPIES_LOGGED_IN=0
 SCAN=$SG_SCRATCH/scan.py
 
 # The reader: each readable private mapping through /proc/PID/mem. A
@@ -147,14 +150,14 @@ child=$(parser_child "$PID")
 login_copies=$(copies "$PID" login)
 assert_eq 0 "$(copies "$child" login-parser)" "login: copies in the parser child"
 assert_eq "$(( ${#TEST_PASS} + 1 ))" "$(stdin_pos "$PID")" "login: stdin read past the LF"
-assert_eq "$EXPECTED_COPIES" "$login_copies" "login: copies in the client"
+assert_eq "$COPIES_BEFORE_LOGIN" "$login_copies" "login: copies in the client"
 _ipt -D INPUT -p tcp --dport "$GW_PORT" --syn -m comment --comment sslgate-syn-hold -j DROP
 
 # tunnel: up, DTLS too, one echo through it.
 tunnel_and_ping tunnel
 client_wait_log 0 'DTLS: connecting -> up' 10 || fail "tunnel: DTLS did not come up"
 assert_eq "$(( ${#TEST_PASS} + 1 ))" "$(stdin_pos "$PID")" "tunnel: stdin read past the password"
-assert_eq "$EXPECTED_COPIES" "$(copies "$PID" tunnel)" "tunnel: copies in the client"
+assert_eq "$COPIES_LOGGED_IN" "$(copies "$PID" tunnel)" "tunnel: copies in the client"
 stop_client
 
 # TLS only: the first DTLS attempt (35 s) given up.
@@ -163,7 +166,7 @@ start_client
 tunnel_and_ping tls-only
 client_wait_log 0 'DTLS: connecting -> waiting' 45 || fail "TLS only: DTLS was not given up"
 ping_ok "$NS_CLI" "$ADDR_LAN" 3 || fail "TLS only: no echo through the tunnel"
-assert_eq "$EXPECTED_COPIES" "$(copies "$PID" tls-only)" "TLS only: copies in the client"
+assert_eq "$COPIES_LOGGED_IN" "$(copies "$PID" tls-only)" "TLS only: copies in the client"
 stop_client
 netns_unblock_udp
 
