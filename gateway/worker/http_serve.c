@@ -13,6 +13,7 @@
 #include "gateway/worker/reply.h"
 #include "gateway/worker/session.h"
 #include "gateway/worker/session_io.h"
+#include "lib/base/buf.h"
 #include "lib/base/log.h"
 #include "lib/http/url.h"
 
@@ -73,7 +74,7 @@ static void reject(struct session *s, int status, const char *reason)
 static bool serve_one(struct session *s)
 {
 	struct http_exchange x;
-	size_t head_len = 0;
+	size_t head_len = 0, held;
 	enum parse_result r;
 
 	if (!s->http) {
@@ -121,8 +122,14 @@ static bool serve_one(struct session *s)
 	deadline_request_done(s);
 	http_url_split_target(s->http->target, &x.path, &x.query);
 	s->auth.is_last_request = s->http->wants_close;
+	held = s->in.len;
 	route(s, &x);
 	session_in_consume(s, head_len + x.body_len);
+	/* A login's password and a CONNECT's cookie: nothing reads a served
+	 * request again, and what consume leaves behind would stay until
+	 * overwritten (or be freed with the session, unwiped). */
+	if (s->in.len < held)
+		buf_wipe(s->in.data + s->in.len, held - s->in.len);
 	/* The next request starts a new parse (and CONNECT ends the phase). */
 	if (s->http) {
 		struct http_limits limits = s->http->limits;

@@ -216,7 +216,8 @@ void session_free(struct session *s)
 		s->next->prev = s->prev;
 	w->session_count--;
 	worker_slot_free(w, s);
-	buf_wipe(s->in.data, s->in.len);
+	/* all of it: a closed session's len is 0, whatever its last request held */
+	buf_wipe(s->in.data, s->in.cap);
 	free(s->in.data);
 	buf_wipe(&s->ident, sizeof(s->ident));
 	buf_wipe(&s->auth, sizeof(s->auth));

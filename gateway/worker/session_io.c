@@ -106,6 +106,8 @@ void session_in_shrink(struct session *s)
 
 	if (s->in.cap <= SESSION_IN_SMALL || s->in.len > SESSION_IN_SMALL)
 		return;
+	/* realloc gives the tail back unwiped; it held the large body (a login's) */
+	buf_wipe(s->in.data + SESSION_IN_SMALL, s->in.cap - SESSION_IN_SMALL);
 	p = realloc(s->in.data, SESSION_IN_SMALL);
 	if (p) {
 		s->in.data = p;
