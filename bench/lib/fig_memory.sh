@@ -7,6 +7,12 @@
 # namespace), and one client's RSS, PSS and private memory. Per session =
 # (with N - idle) / N.
 # The load generator covers 100 and 1000 sessions (fig_load.sh).
+# With sslgate as the client, the floor under its RSS: the same three
+# figures of sslgate-tls-floor (bench/floor), a bare GnuTLS client held
+# after one handshake with the pairing's gateway (docs/performance.md).
+
+: "${FLOOR_BIN:=$SSLGATE_BUILD/bench/sslgate-tls-floor}"
+FLOOR_FIGS="client_floor_rss_kib client_floor_pss_kib client_floor_private_kib"
 
 # _mem_fig PAIR LABEL N MEM0 MEMN NOTE: per-session RSS and PSS figures.
 _mem_fig() {
@@ -40,6 +46,56 @@ _client_mem_figs() {
 	fig "$pair" client_private_kib "$own" KiB "" "$why; pages no other process maps"
 }
 
+_floor_na() {
+	local n
+	for n in $FLOOR_FIGS; do
+		na "$1" "$n" KiB "$2"
+	done
+}
+
+_floor_said_done() {
+	grep -q '^handshake done: ' "$(log_of floor)" 2>/dev/null || ! is_running floor
+}
+
+# _floor_figs PAIR: run the floor in the client namespace against the
+# gateway, with the harness's CA and the name the clients use, and read its
+# memory as _client_mem_figs reads the client's, once it has said its line.
+_floor_figs() {
+	local pair=$1 line rss pss own why
+	if [ "$(pair_client "$pair")" != sslgate ]; then
+		_floor_na "$pair" "measured in the pairings whose client is sslgate"
+		return
+	fi
+	if [ ! -x "$FLOOR_BIN" ]; then
+		_floor_na "$pair" "sslgate-tls-floor not built ($FLOOR_BIN)"
+		return
+	fi
+	spawn_in_ns "$NS_CLI" floor "$FLOOR_BIN" --hold 60 --name "$GW_NAME" \
+		"$ADDR_GW" "$GW_PORT" "$PKI_DIR/ca.pem"
+	wait_until 15 _floor_said_done
+	line=$(grep -m1 '^handshake done: ' "$(log_of floor)")
+	if [ -n "$line" ] && is_running floor; then
+		sleep 1
+		rss=$(rss_kib "$(pid_of floor)")
+		read -r pss own _ <<<"$(proc_mem_kib "$(pid_of floor)")"
+	fi
+	why=$(_last_words "$(log_of floor)")
+	if [ -z "$line" ] && is_running floor; then
+		why="no handshake within 15 s${why:+ (log: $why)}"
+	else
+		why="the floor did not hold a handshake (log: ${why:-none})"
+	fi
+	stop_proc floor
+	if [ -z "$line" ] || [ -z "${rss:-}" ] || [ -z "${own:-}" ]; then
+		_floor_na "$pair" "$why"
+		return
+	fi
+	why="sslgate-tls-floor, GnuTLS and libc only, held after one handshake (${line#handshake done: })"
+	fig "$pair" client_floor_rss_kib "$rss" KiB "" "$why"
+	fig "$pair" client_floor_pss_kib "$pss" KiB "" "$why"
+	fig "$pair" client_floor_private_kib "$own" KiB "" "$why; pages no other process maps"
+}
+
 fig_memory() {
 	local pair=$1 gw mem0 mem1 memn i n up why r p stoppers=()
 	gw=$(gateway_pid)
@@ -56,6 +112,7 @@ fig_memory() {
 			client_rss_kib client_pss_kib client_private_kib; do
 			na "$pair" "$n" KiB "$why"
 		done
+		_floor_figs "$pair"
 		return
 	fi
 	dtls_wait 0
@@ -89,4 +146,6 @@ fig_memory() {
 		stoppers+=($!)
 	done
 	wait "${stoppers[@]}"
+	# Last, so that its connection touches none of the gateway's figures.
+	_floor_figs "$pair"
 }
