@@ -12,25 +12,14 @@
 # pushes no route: the client routes everything into the tunnel (in front
 # of the namespace's own default route, which comes back untouched).
 
+# shellcheck source-path=SCRIPTDIR/../lib
 set -u
-: "${SSLGATE_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${SSLGATE_BUILD:=$SSLGATE_SRC/build}"
-GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-$SSLGATE_BUILD/gateway/sslgated}
-GATEWAY_CTL_BIN=${GATEWAY_CTL_BIN:-$SSLGATE_BUILD/ctl/sslgatectl}
-. "$SSLGATE_SRC/tests/lib/ocserv.sh"
-# shellcheck source=tests/lib/openconnect.sh
-. "$SG_LIB/openconnect.sh"
-CLIENT_BIN=$SSLGATE_BUILD/client/sslgate
+GATEWAY_KIND=sslgated
 CLIENT_SETUP=builtin
-require_root
-require_cmd ip iptables ping ss python3 certtool openssl
-[ -x "$GATEWAY_BIN" ] || skip "no gateway ($GATEWAY_BIN)"
-[ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-
-export HOME=$SG_SCRATCH/home
-unset XDG_CONFIG_HOME
-mkdir -p "$HOME"
+# No session runs a vpnc-script.
+REQUIRE_VPNC_SCRIPT=0
+. "${SSLGATE_SRC:-$(dirname "$0")/../..}/tests/lib/sslgate_client.sh"
+require_cmd ping
 cli_resolv=/etc/netns/$NS_CLI/resolv.conf
 TUN=$(client_ifname 0)
 
@@ -86,12 +75,14 @@ stop_with() {
 }
 
 netns_up
+# shellcheck disable=SC2119 # the default PKI_DIR
 pki_make
 gateway_start
 # A resolv.conf with more than the harness's one line: kept lines, old search.
 printf '# sslgate test namespace, no final newline\nsearch old.test\noptions ndots:1' >"$cli_resolv"
 cp "$cli_resolv" "$SG_SCRATCH/resolv.before"
 # eth0's IPv6 link-local address settles (duplicate detection) before the snapshot
+# shellcheck disable=SC2317 # called through wait_until
 _settled() { ! in_ns "$NS_CLI" ip -6 addr show | grep -q tentative; }
 wait_until 5 _settled || log "eth0's link-local address still tentative"
 before=$(system_state)

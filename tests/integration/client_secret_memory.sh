@@ -38,57 +38,16 @@ require_cmd ping od
 # presents the cookie only), so a logged-in client holds none.
 COPIES_BEFORE_LOGIN=1
 COPIES_LOGGED_IN=0
-SCAN=$SG_SCRATCH/scan.py
-
-# The reader: each readable private mapping through /proc/PID/mem. A
-# mapping of 1 GiB or more can only be a sanitizer's shadow (AddressSanitizer
-# reserves terabytes of it, readable): it holds poison bytes (0x00-0x07,
-# 0xf1-0xff), never text, and is named and left out.
-cat >"$SCAN" <<'EOF'
-import os, sys
-
-HUGE = 1 << 30
-
-def main():
-    pid, password = sys.argv[1], os.environb[b"SCAN_PASSWORD"]
-    needle = os.environb[b"SCAN_SECRET"]
-    skip = len(password) - len(needle)
-    total = 0
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
-            f = line.split(maxsplit=5)
-            lo, hi = (int(x, 16) for x in f[0].split("-"))
-            name = f[5].strip() if len(f) > 5 else "[anon]"
-            if f[1][0] != "r" or f[1][3] != "p" or name in ("[vvar]", "[vsyscall]"):
-                continue
-            if hi - lo >= HUGE:
-                print(f"left out {f[0]} {f[1]} {name}: {(hi - lo) >> 30} GiB", file=sys.stderr)
-                continue
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except OSError:
-                continue
-            at = data.find(needle)
-            while at >= 0:
-                total += 1
-                whole = at >= skip and data[at - skip:at + len(needle)] == password
-                what = "copy" if whole else "remains"
-                print(f"{what} at {lo + at - skip:#x} in {f[0]} {f[1]} {name}", file=sys.stderr)
-                at = data.find(needle, at + 1)
-    print(total)
-
-main()
-EOF
 
 # copies PID LABEL: the occurrences of the password's random part in PID's
-# memory, PID stopped while it is read; each is logged with its mapping, as
-# a whole copy or the remains of one.
+# memory (every readable private mapping but a sanitizer's shadow, read by
+# secret_scan.py), PID stopped while it is read; each is logged with its
+# mapping, as a whole copy or the remains of one.
 copies() {
 	local pid=$1 n
 	kill -STOP "$pid"
-	n=$(SCAN_PASSWORD=$TEST_PASS SCAN_SECRET=$SECRET "$SG_PYTHON" "$SCAN" "$pid" \
-		2> >(sed "s/^/$2: /" >&2))
+	n=$(SCAN_PASSWORD=$TEST_PASS SCAN_SECRET=$SECRET \
+		"$SG_PYTHON" "$SG_LIB/secret_scan.py" --label "$2" "$pid")
 	kill -CONT "$pid"
 	log "$2: $n copies of the password"
 	echo "${n:-none}"

@@ -37,15 +37,14 @@
 #   worker stacks: none, except in stage refused, where a stack copy of the
 #     request's tail shows up in some runs (more often under ASan) and is
 #     only logged: we have not found whose frame holds it.
-# Telling GnuTLS's blocks from ours is a heuristic, printed with each hit:
-# the hit lies in the data of a block that starts with GnuTLS 3.7's
-# mbuffer_st (64 bits: msg.data at +24 pointing at +80..+95, msg.size at
-# +32, maximum_size at +40, 16-20 KiB for a record). A freed block may have
-# lost msg.data to the allocator; then, on glibc's heap, the block found by
-# walking the heap from its start must begin with that header. It says
-# where a copy sits now, not who wrote it: a later GnuTLS block allocated
-# over a freed buffer of ours looks the same. Hence the bound of one heap
-# copy per worker, which holds whoever wrote it.
+# Telling GnuTLS's blocks from ours is a heuristic (tests/lib/secret_scan.py
+# --holders), printed with each hit: the hit lies in the data of a block
+# that starts with GnuTLS 3.7's record header (struct mbuffer_st), found
+# from the header's own pointer to its data or, once the allocator has
+# reused that word, by walking glibc's heap. It says where a copy sits now,
+# not who wrote it: a later GnuTLS block allocated over a freed buffer of
+# ours looks the same. Hence the bound of one heap copy per worker, which
+# holds whoever wrote it.
 
 set -u
 : "${SG_TEST_TIMEOUT:=180}"
@@ -63,103 +62,15 @@ REQUIRE_CMDS="ip iptables ping ss certtool ocpasswd od /usr/sbin/openconnect"
 . "${SSLGATE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/sslgated_openconnect.sh"
 require_cmd "$SG_PYTHON"
 
-SCAN=$SG_SCRATCH/scan.py
-# The reader. A mapping of 1 GiB or more can only be a sanitizer's shadow
-# (AddressSanitizer reserves terabytes of it): poison bytes, never text.
-# Prints "OURS GNUTLS" on stdout, one line per hit on stderr.
-cat >"$SCAN" <<'EOF'
-import os, sys
-
-HUGE = 1 << 30
-RECORD_MIN, RECORD_MAX = 16384, 20480  # an mbuffer's maximum_size for a record
-KINDS = ("ours or unknown", "GnuTLS record buffer", "stack, unattributed")
-
-def qword(data, at):
-    return int.from_bytes(data[at:at + 8], "little") if at >= 0 else 0
-
-# GnuTLS 3.7's struct mbuffer_st (64 bits) at h, its data from h + 80 (+ up
-# to 15 to align it): msg.data at h + 24, msg.size at h + 32, maximum_size
-# at h + 40.
-def is_mbuffer_at(data, h, hit):
-    most = qword(data, h + 40)
-    return (RECORD_MIN <= most <= RECORD_MAX and qword(data, h + 32) <= most and
-            h + 80 <= hit < h + 96 + most)
-
-# glibc's main heap: the block around off, as (start of its data, size).
-def glibc_block(data, off):
-    at = 0
-    while at + 16 <= len(data) and not any(data[at + 8:at + 16]):
-        at += 16
-    while at + 16 <= len(data):
-        size = qword(data, at + 8) & ~7
-        if size < 32 or at + size > len(data):
-            return None
-        if at + 16 <= off < at + size + 8:
-            return at + 16
-        at += size
-    return None
-
-# A block of GnuTLS's: either msg.data still points into its own header's
-# block (the allocator has not reused the word), or, on glibc's heap, the
-# block that holds the hit (walked from the heap's start) begins with an
-# mbuffer header.
-def in_gnutls_record(data, lo, name, hit):
-    for h in range(hit - 80 - hit % 8, max(0, hit - 96 - RECORD_MAX) - 1, -8):
-        ptr = qword(data, h + 24)
-        if lo + h + 80 <= ptr < lo + h + 96 and is_mbuffer_at(data, h, hit):
-            return True
-    if name != "[heap]":
-        return False
-    h = glibc_block(data, hit)
-    return h is not None and is_mbuffer_at(data, h, hit)
-
-def shown(b):
-    return "".join(chr(c) if 32 <= c < 127 else "." for c in b)
-
-def scan(mem, line, needle, skip, counts):
-    f = line.split(maxsplit=5)
-    lo, hi = (int(x, 16) for x in f[0].split("-"))
-    name = f[5].strip() if len(f) > 5 else "[anon]"
-    if f[1][0] != "r" or f[1][3] != "p" or name in ("[vvar]", "[vsyscall]", "[vvar_vclock]"):
-        return
-    if hi - lo >= HUGE:
-        return
-    try:
-        mem.seek(lo)
-        data = mem.read(hi - lo)
-    except OSError:
-        return
-    at = data.find(needle)
-    while at >= 0:
-        kind = 2 if name.startswith("[stack") else 1 if in_gnutls_record(data, lo, name, at) else 0
-        counts[kind] += 1
-        start = max(0, at - skip)
-        print(f"{KINDS[kind]}: "
-              f"at {lo + start:#x} in {f[0]} {f[1]} {name}: "
-              f"...{shown(data[max(0, start - 40):start])}[password]"
-              f"{shown(data[at + len(needle):at + len(needle) + 16])}...", file=sys.stderr)
-        at = data.find(needle, at + 1)
-
-def main():
-    pid = sys.argv[1]
-    password, needle = os.environb[b"SCAN_PASSWORD"], os.environb[b"SCAN_SECRET"]
-    counts = [0, 0, 0]
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
-            scan(mem, line, needle, len(password) - len(needle), counts)
-    print(*counts)
-
-main()
-EOF
-
 # copies PID LABEL PASSWORD SECRET: prints "OURS GNUTLS STACK", the
 # occurrences of SECRET (PASSWORD's random part) in PID's memory, PID
 # stopped meanwhile: outside any GnuTLS record buffer, in one, and on a stack.
+# A mapping of 1 GiB or more, a sanitizer's shadow, is left out.
 copies() {
 	local pid=$1 label=$2 out c
 	kill -STOP "$pid" || fail "$label: pid $pid is gone"
-	out=$(SCAN_PASSWORD=$3 SCAN_SECRET=$4 "$SG_PYTHON" "$SCAN" "$pid" \
-		2> >(sed "s/^/$label: /" >&2))
+	out=$(SCAN_PASSWORD=$3 SCAN_SECRET=$4 \
+		"$SG_PYTHON" "$SG_LIB/secret_scan.py" --holders --label "$label" "$pid")
 	kill -CONT "$pid"
 	read -r -a c <<<"${out:-none none none}"
 	log "$label: copies of the password: ${c[0]} ours or unknown, ${c[1]} in GnuTLS's" \

@@ -18,12 +18,19 @@
 #                     over it (tests/integration/client_sslgated.sh runs the
 #                     ocserv tests against sslgated that way).
 #
+#   REQUIRE_VPNC_SCRIPT  1: skip without $VPNC_SCRIPT, which session 0 runs
+#                     (Debian's vpnc-scripts); 0: do not check, for a test
+#                     whose clients run no such script (CLIENT_SETUP=builtin)
+#                     (default 1)
+#
 # Every test skips without root, the gateway, the built client, Debian's
-# vpnc-script, /dev/net/tun, or ip iptables ss python3 certtool openssl
-# ocpasswd (the harness writes the password file with it, for either gateway).
+# vpnc-script (see above), /dev/net/tun, or ip iptables ss python3 certtool
+# openssl ocpasswd (the harness writes the password file with it, for either
+# gateway).
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${GATEWAY_KIND:=ocserv}"
+: "${REQUIRE_VPNC_SCRIPT:=1}"
 case $GATEWAY_KIND in
 ocserv)
 	GATEWAY_BIN=${SSLGATE_GATEWAY_BIN:-/usr/sbin/ocserv}
@@ -44,7 +51,9 @@ require_root
 require_cmd ip iptables ss python3 certtool openssl ocpasswd
 command -v "$GATEWAY_BIN" >/dev/null 2>&1 || skip "no gateway ($GATEWAY_BIN)"
 [ -x "$CLIENT_BIN" ] || skip "sslgate is not built ($CLIENT_BIN)"
-[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
+if [ "$REQUIRE_VPNC_SCRIPT" = 1 ]; then
+	[ -x "$VPNC_SCRIPT" ] || skip "missing $VPNC_SCRIPT (vpnc-scripts)"
+fi
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 
 export HOME=$SG_SCRATCH/home
