@@ -74,20 +74,32 @@ static void handshake(struct session *s)
 	session_io_pump(s);
 }
 
+/*
+ * Moves the input to a block of cap bytes (cap >= len). Never realloc: when
+ * it moves a block it frees the old one unwiped, and s->in may hold part of
+ * a login's body (its password) or a CONNECT's cookie.
+ */
+static int move_input(struct session *s, size_t cap)
+{
+	uint8_t *p = malloc(cap);
+
+	if (!p)
+		return VPN_ERR_NOMEM;
+	memcpy(p, s->in.data, s->in.len);
+	buf_wipe(s->in.data, s->in.cap);
+	free(s->in.data);
+	s->in.data = p;
+	s->in.cap = cap;
+	return 0;
+}
+
 int session_in_reserve(struct session *s, size_t total)
 {
-	uint8_t *p;
-
 	if (total <= s->in.cap)
 		return 0;
 	if (total > SESSION_IN_MAX)
 		return VPN_ERR_TOO_BIG;
-	p = realloc(s->in.data, total);
-	if (!p)
-		return VPN_ERR_NOMEM;
-	s->in.data = p;
-	s->in.cap = total;
-	return 0;
+	return move_input(s, total);
 }
 
 void session_in_consume(struct session *s, size_t n)
@@ -102,17 +114,10 @@ void session_in_consume(struct session *s, size_t n)
 
 void session_in_shrink(struct session *s)
 {
-	uint8_t *p;
-
 	if (s->in.cap <= SESSION_IN_SMALL || s->in.len > SESSION_IN_SMALL)
 		return;
-	/* realloc gives the tail back unwiped; it held the large body (a login's) */
-	buf_wipe(s->in.data + SESSION_IN_SMALL, s->in.cap - SESSION_IN_SMALL);
-	p = realloc(s->in.data, SESSION_IN_SMALL);
-	if (p) {
-		s->in.data = p;
-		s->in.cap = SESSION_IN_SMALL;
-	}
+	/* Without memory to move to, the large block simply stays. */
+	(void)move_input(s, SESSION_IN_SMALL);
 }
 
 /* One record into s->in; true when something was read. */

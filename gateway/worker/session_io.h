@@ -22,7 +22,11 @@ void session_io_flush(struct session *s);
 /* Unregisters, frees TLS and closes the socket (from session_free). */
 void session_io_release(struct session *s);
 
-/* Makes room for total bytes of input (HTTP bodies); 0, VPN_ERR_TOO_BIG or VPN_ERR_NOMEM. */
+/*
+ * Makes room for total bytes of input (HTTP bodies); 0, VPN_ERR_TOO_BIG or
+ * VPN_ERR_NOMEM. Growing and shrinking move the input to a new block and
+ * wipe the old one before freeing it.
+ */
 int session_in_reserve(struct session *s, size_t total);
 /* Drops the first n bytes of input (consumed by a handler). */
 void session_in_consume(struct session *s, size_t n);
