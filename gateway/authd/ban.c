@@ -8,19 +8,40 @@
 #include "lib/base/err.h"
 #include "lib/net/addr.h"
 
+/* The first allocation; each growth doubles it, up to the cap. */
+#define BANS_FIRST 16
+
 int authd_bans_init(struct authd_bans *b, size_t cap)
 {
-	b->entries = calloc(cap, sizeof(*b->entries));
-	b->count = 0;
+	b->entries = NULL;
+	b->count = b->allocated = 0;
 	b->cap = cap;
-	return b->entries ? 0 : VPN_ERR_NOMEM;
+	return 0;
 }
 
 void authd_bans_cleanup(struct authd_bans *b)
 {
 	free(b->entries);
 	b->entries = NULL;
-	b->count = b->cap = 0;
+	b->count = b->allocated = b->cap = 0;
+}
+
+/* False when the array is at its cap or memory ran out: the caller evicts. */
+static bool grow(struct authd_bans *b)
+{
+	size_t n = b->allocated ? 2 * b->allocated : BANS_FIRST;
+	struct authd_ban_entry *bigger;
+
+	if (b->allocated >= b->cap)
+		return false;
+	if (n > b->cap)
+		n = b->cap;
+	bigger = realloc(b->entries, n * sizeof(*bigger));
+	if (!bigger)
+		return false;
+	b->entries = bigger;
+	b->allocated = n;
+	return true;
 }
 
 /* Only the bytes the family uses count: messages may carry junk after them. */
@@ -82,10 +103,11 @@ static struct authd_ban_entry *get(struct authd_bans *b, const struct net_addr *
 
 	if (e)
 		return e;
-	if (b->cap == 0)
-		return NULL;
-	if (b->count == b->cap)
+	if (b->count == b->allocated && !grow(b)) {
+		if (b->count == 0)
+			return NULL;
 		drop(b, victim(b));
+	}
 	e = &b->entries[b->count++];
 	memset(e, 0, sizeof(*e));
 	key_of(addr, &e->addr);

@@ -9,7 +9,9 @@
  *
  * Times are seconds on a clock the caller chooses (authd: monotonic). The
  * table is bounded: when full, the entry touched longest ago that is not
- * banned makes room (or, when all are banned, the oldest ban).
+ * banned makes room (or, when all are banned, the oldest ban). Its array
+ * grows with the addresses it holds, up to the bound: an idle authd should
+ * not keep a written table for thousands of addresses that never came.
  */
 #ifndef GATEWAY_AUTHD_BAN_H
 #define GATEWAY_AUTHD_BAN_H
@@ -37,13 +39,15 @@ struct authd_ban_entry {
 	uint64_t banned_until_s; /* 0 = not banned */
 };
 
-/* Owns its entry array. */
+/* Owns its entry array: count used of allocated, which never passes cap. */
 struct authd_bans {
 	struct authd_ban_entry *entries;
 	size_t count;
+	size_t allocated;
 	size_t cap;
 };
 
+/* Allocates nothing yet; cap is the most addresses it will ever hold. */
 int authd_bans_init(struct authd_bans *b, size_t cap);
 void authd_bans_cleanup(struct authd_bans *b);
 

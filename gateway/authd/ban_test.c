@@ -155,6 +155,47 @@ static void full_table_keeps_bans(void **state)
 	authd_bans_cleanup(&b);
 }
 
+/*
+ * authd's table is sized for 4096 addresses; an idle one holds none, so
+ * nothing is allocated until the first address, and the array grows as
+ * addresses come, keeping every entry, until the cap evicts as before.
+ */
+static void table_grows_on_demand(void **state)
+{
+	struct authd_bans b;
+	struct net_addr banned = v4(250), first = v4(1), last = v4(39);
+	struct net_addr oldest = v4(2), next = v4(3), newcomer = v4(240);
+
+	(void)state;
+	assert_int_equal(authd_bans_init(&b, 40), 0);
+	assert_null(b.entries);
+	assert_int_equal(b.allocated, 0);
+	assert_true(authd_bans_add(&b, &ocserv_like, &banned, 80, 1));
+	assert_int_equal(b.allocated, 16);
+	for (uint8_t i = 1; i < 40; i++) {
+		struct net_addr a = v4(i);
+
+		assert_false(authd_bans_add(&b, &ocserv_like, &a, 10 + i, 1 + i));
+	}
+	/* 16, 32, then the cap: 40 addresses, all still there with their scores */
+	assert_int_equal(b.allocated, 40);
+	assert_int_equal(b.count, 40);
+	assert_true(authd_bans_is_banned(&b, &ocserv_like, &banned, 41));
+	assert_false(authd_bans_add(&b, &ocserv_like, &first, 69 - 11, 42)); /* 11 + 58 */
+	assert_true(authd_bans_add(&b, &ocserv_like, &first, 11, 43));       /* 80: banned */
+	assert_false(authd_bans_add(&b, &ocserv_like, &last, 30, 44));       /* 49 + 30 */
+	assert_true(authd_bans_add(&b, &ocserv_like, &last, 1, 45));
+	/* full: a newcomer takes the slot of the oldest unbanned (198.18.1.2) */
+	assert_false(authd_bans_add(&b, &ocserv_like, &newcomer, 1, 46));
+	assert_int_equal(b.allocated, 40);
+	assert_int_equal(b.count, 40);
+	assert_int_equal(authd_bans_count_banned(&b, 46), 3);
+	assert_false(authd_bans_remove(&b, &oldest));
+	assert_true(authd_bans_remove(&b, &next));
+	assert_true(authd_bans_remove(&b, &newcomer));
+	authd_bans_cleanup(&b);
+}
+
 static void ipv6_and_junk_bytes(void **state)
 {
 	struct authd_bans b;
@@ -182,6 +223,7 @@ int main(void)
 		cmocka_unit_test(unban_one_and_all),
 		cmocka_unit_test(full_table_keeps_bans),
 		cmocka_unit_test(ipv6_and_junk_bytes),
+		cmocka_unit_test(table_grows_on_demand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

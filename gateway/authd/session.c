@@ -10,13 +10,31 @@
 #include "lib/base/buf.h"
 #include "lib/base/err.h"
 
+/* The first allocation; each growth doubles it, up to the cap. */
+#define SESSIONS_FIRST 16
+
 int authd_sessions_init(struct authd_sessions *t, size_t cap)
 {
-	t->items = calloc(cap ? cap : 1, sizeof(*t->items));
-	t->count = 0;
+	t->items = NULL;
+	t->count = t->allocated = 0;
 	t->cap = cap;
 	t->minted = 0;
-	return t->items ? 0 : VPN_ERR_NOMEM;
+	return 0;
+}
+
+static int grow(struct authd_sessions *t)
+{
+	size_t n = t->allocated ? 2 * t->allocated : SESSIONS_FIRST;
+	struct authd_session **bigger;
+
+	if (n > t->cap)
+		n = t->cap;
+	bigger = realloc(t->items, n * sizeof(*bigger));
+	if (!bigger)
+		return VPN_ERR_NOMEM;
+	t->items = bigger;
+	t->allocated = n;
+	return 0;
 }
 
 static void destroy(struct authd_session *s)
@@ -31,7 +49,7 @@ void authd_sessions_cleanup(struct authd_sessions *t)
 		destroy(t->items[i]);
 	free(t->items);
 	t->items = NULL;
-	t->count = t->cap = 0;
+	t->count = t->allocated = t->cap = 0;
 }
 
 static int random_bytes(void *out, size_t len)
@@ -84,6 +102,11 @@ int authd_sessions_create(struct authd_sessions *t, const struct authd_login *lo
 
 	if (t->count == t->cap)
 		return VPN_ERR_TOO_BIG;
+	if (t->count == t->allocated) {
+		r = grow(t);
+		if (r < 0)
+			return r;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return VPN_ERR_NOMEM;

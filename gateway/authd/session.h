@@ -38,13 +38,20 @@ struct authd_session {
 	bool has_had_tunnel;         /* the cookie was used for a tunnel at least once */
 };
 
+/*
+ * items grows with the records (count used of allocated), never past cap:
+ * a table sized for max-clients from the start is memory an idle authd
+ * writes and keeps for sessions that may never come.
+ */
 struct authd_sessions {
-	struct authd_session **items;  /* owned, count used of cap */
+	struct authd_session **items;  /* owned */
 	size_t count;
+	size_t allocated;
 	size_t cap;
 	uint64_t minted;               /* records minted so far (the next serial) */
 };
 
+/* Allocates nothing yet; cap is the most records it will ever hold. */
 int authd_sessions_init(struct authd_sessions *t, size_t cap);
 /* Wipes and frees every record. */
 void authd_sessions_cleanup(struct authd_sessions *t);

@@ -259,6 +259,36 @@ static void full_table_falls_back_to_the_oldest_unused(void **state)
 	authd_sessions_cleanup(&t);
 }
 
+/*
+ * authd's table is sized for max-clients (8192 by default); an idle authd
+ * has no sessions, so nothing is allocated until the first login, and the
+ * array grows with the logins, every record findable, up to the cap.
+ */
+static void table_grows_on_demand(void **state)
+{
+	struct authd_sessions t;
+	struct authd_session *made[20], *extra;
+	struct authd_login l = login("alice", 10);
+
+	(void)state;
+	assert_int_equal(authd_sessions_init(&t, 20), 0);
+	assert_null(t.items);
+	assert_int_equal(t.allocated, 0);
+	assert_int_equal(authd_sessions_create(&t, &l, &made[0]), 0);
+	assert_int_equal(t.allocated, 16);
+	for (int i = 1; i < 20; i++)
+		assert_int_equal(authd_sessions_create(&t, &l, &made[i]), 0);
+	assert_int_equal(t.allocated, 20);
+	assert_int_equal(authd_sessions_create(&t, &l, &extra), VPN_ERR_TOO_BIG);
+	assert_int_equal(t.allocated, 20);
+	assert_int_equal(authd_sessions_count_user(&t, "alice"), 20);
+	for (int i = 0; i < 20; i++) {
+		assert_ptr_equal(authd_sessions_by_cookie(&t, made[i]->cookie, 11), made[i]);
+		assert_ptr_equal(authd_sessions_by_id(&t, made[i]->id), made[i]);
+	}
+	authd_sessions_cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +300,7 @@ int main(void)
 		cmocka_unit_test(oldest_unused_skips_tunnels),
 		cmocka_unit_test(full_table_evicts_the_same_user_first),
 		cmocka_unit_test(full_table_falls_back_to_the_oldest_unused),
+		cmocka_unit_test(table_grows_on_demand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
