@@ -276,6 +276,32 @@ out:
 	return r;
 }
 
+/*
+ * The whole file, or its first CONFIG_KV_MAX_FILE + 1 bytes: one more than
+ * the reader takes, so that it can say "too big". The buffer grows with
+ * the file rather than starting at the limit: glibc answers a freed
+ * megabyte by raising its mmap threshold, and every large calloc after
+ * that (a worker's DTLS batch) is zeroed on the heap instead of mapped.
+ */
+static char *read_text(FILE *f, size_t *out_len)
+{
+	size_t cap = 4096, len = 0, n;
+	char *text = malloc(cap), *grown;
+
+	while (text && (n = fread(text + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len < cap || cap == CONFIG_KV_MAX_FILE + 1)
+			continue;
+		cap = 2 * cap < CONFIG_KV_MAX_FILE + 1 ? 2 * cap : CONFIG_KV_MAX_FILE + 1;
+		grown = realloc(text, cap);
+		if (!grown)
+			free(text);
+		text = grown;
+	}
+	*out_len = len;
+	return text;
+}
+
 int gw_config_load(struct gw_config **out, const char *path)
 {
 	FILE *f;
@@ -291,10 +317,7 @@ int gw_config_load(struct gw_config **out, const char *path)
 		log_err("%s: cannot read the configuration: %s", path, strerror(errno));
 		return VPN_ERR_IO;
 	}
-	/* one byte more than the reader takes, so that it can say "too big" */
-	text = malloc(CONFIG_KV_MAX_FILE + 1);
-	if (text)
-		len = fread(text, 1, CONFIG_KV_MAX_FILE + 1, f);
+	text = read_text(f, &len);
 	fclose(f);
 	if (!text)
 		return VPN_ERR_NOMEM;

@@ -16,6 +16,7 @@
 #include "gateway/conf.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
+#include "lib/config/kv.h"
 
 /* Every log line of one load, to look for the messages it should give. */
 static char logged[16384];
@@ -455,6 +456,39 @@ static void route_bound(void **state)
 	free(text);
 }
 
+/*
+ * The file is read into a buffer that grows with it: 512 routes are twice
+ * the first buffer and more, and all arrive; a file one byte over the limit is
+ * refused, as when the buffer had the limit's size from the start.
+ */
+static void file_read_whole(void **state)
+{
+	struct gw_config *cfg = NULL;
+	char *text = route_lines(512, 0), path[128];
+	char *big = malloc(CONFIG_KV_MAX_FILE + 2);
+
+	(void)state;
+	assert_true(strlen(text) > 2 * 4096);
+	write_file("routes.conf", text);
+	snprintf(path, sizeof(path), "%s/routes.conf", dir);
+	assert_int_equal(gw_config_load(&cfg, path), 0);
+	assert_int_equal(cfg->global.n_routes, 512);
+	assert_string_equal(text_of(&cfg->global.routes[511].addr), "10.3.255.0");
+	gw_config_free(cfg);
+	cfg = NULL;
+	assert_non_null(big);
+	memset(big, '#', CONFIG_KV_MAX_FILE + 1);
+	big[CONFIG_KV_MAX_FILE + 1] = '\0';
+	write_file("big.conf", big);
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	logged[0] = '\0';
+	assert_int_not_equal(gw_config_load(&cfg, path), 0);
+	assert_null(cfg);
+	assert_int_equal(count("larger than"), 1);
+	free(big);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +501,7 @@ int main(void)
 		cmocka_unit_test(ocserv_defaults_when_unset),
 		cmocka_unit_test(parses_prefix_forms),
 		cmocka_unit_test(route_bound),
+		cmocka_unit_test(file_read_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

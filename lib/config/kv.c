@@ -314,18 +314,38 @@ int config_kv_load_buffer(struct config_kv **out, const char *name, const void *
 	return load_owned(out, name, text, len, flags, err);
 }
 
-/* Reads at most CONFIG_KV_MAX_FILE + 1 bytes, so an oversized file (or a
- * pipe or /proc file whose size stat cannot tell) is caught. */
+/*
+ * Reads at most CONFIG_KV_MAX_FILE + 1 bytes, so an oversized file (or a
+ * pipe or /proc file whose size stat cannot tell) is caught. The buffer
+ * grows with what arrives: a megabyte malloc()ed and freed for a 2 KiB
+ * file is not just waste, glibc then raises its mmap threshold to that
+ * size, and later large callocs come from the heap and are zeroed there.
+ */
+#define READ_FIRST 4096
+
 static int read_all(int fd, char **out, size_t *out_len)
 {
-	size_t cap = CONFIG_KV_MAX_FILE + 2, len = 0;
+	size_t cap = READ_FIRST, len = 0;
 	char *buf = malloc(cap);
 
 	if (!buf)
 		return VPN_ERR_NOMEM;
-	while (len < cap - 1) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
+	while (len < CONFIG_KV_MAX_FILE + 1) {
+		ssize_t n;
 
+		if (len == cap - 1) {
+			size_t bigger = 2 * cap < CONFIG_KV_MAX_FILE + 2 ? 2 * cap
+									: CONFIG_KV_MAX_FILE + 2;
+			char *grown = realloc(buf, bigger);
+
+			if (!grown) {
+				free(buf);
+				return VPN_ERR_NOMEM;
+			}
+			buf = grown;
+			cap = bigger;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -370,6 +370,52 @@ static void from_file(void **state)
 	config_kv_free(NULL);
 }
 
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "we");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * The file is read into a buffer that grows with it: every byte of a file
+ * many times the first buffer is there, a file of exactly the limit loads
+ * and one byte more is refused, as with a buffer of the limit's size.
+ */
+static void from_file_sizes(void **state)
+{
+	char path[] = "/tmp/sslgate-kv-test-XXXXXX";
+	size_t len = CONFIG_KV_MAX_FILE + 1, n = 0;
+	char *text = malloc(len);
+	struct config_kv *kv = NULL;
+	struct config_err err;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_non_null(text);
+	assert_true(fd >= 0);
+	close(fd);
+	for (int i = 0; i < 3000; i++) /* 66 KB: past 4, 8, 16, 32 and 64 KiB */
+		n += (size_t)sprintf(text + n, "route = 198.18.%d.%d/32\n", i / 250, i % 250);
+	write_file(path, text, n);
+	assert_int_equal(config_kv_load_file(&kv, path, 0, &err), 0);
+	assert_string_equal(config_kv_first(kv, NULL, "route")->value, "198.18.0.0/32");
+	assert_string_equal(config_kv_last(kv, NULL, "route")->value, "198.18.11.249/32");
+	config_kv_free(kv);
+	memset(text, '\n', len);
+	write_file(path, text, CONFIG_KV_MAX_FILE);
+	assert_int_equal(config_kv_load_file(&kv, path, 0, &err), 0);
+	config_kv_free(kv);
+	write_file(path, text, CONFIG_KV_MAX_FILE + 1);
+	assert_int_equal(config_kv_load_file(&kv, path, 0, &err), VPN_ERR_TOO_BIG);
+	assert_null(kv);
+	assert_non_null(strstr(err.text, ": larger than 1048576 bytes"));
+	unlink(path);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +429,7 @@ int main(void)
 		cmocka_unit_test(getter_errors),
 		cmocka_unit_test(every_prefix),
 		cmocka_unit_test(from_file),
+		cmocka_unit_test(from_file_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
