@@ -61,7 +61,7 @@ struct seg {
 };
 
 struct flow {
-	uint8_t *frame;     /* owned: NET_OFFLOAD_FRAME_MAX bytes, header first */
+	uint8_t *frame;     /* NET_OFFLOAD_FRAME_MAX bytes in net_gro's block, header first */
 	size_t len;         /* IP packet bytes held after the header; 0 = slot free */
 	size_t ip_hlen, hdr_len, gso_size;
 	unsigned segs;
@@ -70,9 +70,17 @@ struct flow {
 	bool is_v6, is_closed;
 };
 
+/* Frames start on cache lines. */
+#define FRAME_STRIDE ((NET_OFFLOAD_FRAME_MAX + 63) & ~(size_t)63)
+
 struct net_gro {
 	int fd;
 	unsigned max_flows;
+	/* owned: every flow's frame, one block. Sixteen separate 64 KiB
+	 * mallocs come from the heap, and each writes its chunk header into a
+	 * page an idle worker then keeps; a block this size is mapped, and no
+	 * page of it is given to the process before traffic fills it. */
+	uint8_t *frames;
 	uint64_t clock;
 	struct net_gro_stats stats;
 	struct flow flows[];
@@ -115,13 +123,13 @@ struct net_gro *net_gro_new(int fd, unsigned max_flows)
 		return NULL;
 	g->fd = fd;
 	g->max_flows = max_flows;
-	for (unsigned i = 0; i < max_flows; i++) {
-		g->flows[i].frame = malloc(NET_OFFLOAD_FRAME_MAX);
-		if (g->flows[i].frame == NULL) {
-			net_gro_free(g);
-			return NULL;
-		}
+	g->frames = malloc((size_t)max_flows * FRAME_STRIDE);
+	if (g->frames == NULL) {
+		free(g);
+		return NULL;
 	}
+	for (unsigned i = 0; i < max_flows; i++)
+		g->flows[i].frame = g->frames + (size_t)i * FRAME_STRIDE;
 	return g;
 }
 
@@ -129,8 +137,7 @@ void net_gro_free(struct net_gro *g)
 {
 	if (g == NULL)
 		return;
-	for (unsigned i = 0; i < g->max_flows; i++)
-		free(g->flows[i].frame);
+	free(g->frames);
 	free(g);
 }
 
