@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "gateway/privsep/msg.h"
 #include "gateway/worker/dtls_link.h"
@@ -19,6 +20,10 @@
 
 /* recvmmsg calls per wake-up. */
 #define BATCHES 4
+/* recvmmsg calls for a refused socket: 1024 datagrams, more than a default
+ * 208 KiB receive buffer holds, so it is read to the end; the bound only
+ * keeps a flood from holding the loop. */
+#define REFUSED_BATCHES 64
 /* One line per this long at most, whatever a flood does. */
 #define LOG_EVERY_MS 10000
 
@@ -28,7 +33,8 @@ static void maybe_log(struct dtls_demux *d)
 	uint64_t next = d->last_log_ms + LOG_EVERY_MS;
 	const struct dtls_demux_counts *t = &d->total, *o = &d->logged;
 	uint64_t dropped = (t->garbage - o->garbage) + (t->truncated - o->truncated) +
-			   (t->unknown - o->unknown) + (t->oversized - o->oversized);
+			   (t->unknown - o->unknown) + (t->oversized - o->oversized) +
+			   (t->lost - o->lost);
 
 	if (dropped == 0)
 		return;
@@ -40,13 +46,16 @@ static void maybe_log(struct dtls_demux *d)
 		return;
 	}
 	log_warn("worker %u: DTLS port: dropped %llu datagram(s): %llu garbage, %llu truncated, "
-		 "%llu for unknown sessions, %llu oversized (%llu dropped since start)",
+		 "%llu for unknown sessions, %llu oversized, %llu lost (parent channel busy) "
+		 "(%llu dropped since start)",
 		 d->w->index, (unsigned long long)dropped,
 		 (unsigned long long)(t->garbage - o->garbage),
 		 (unsigned long long)(t->truncated - o->truncated),
 		 (unsigned long long)(t->unknown - o->unknown),
 		 (unsigned long long)(t->oversized - o->oversized),
-		 (unsigned long long)(t->garbage + t->truncated + t->unknown + t->oversized));
+		 (unsigned long long)(t->lost - o->lost),
+		 (unsigned long long)(t->garbage + t->truncated + t->unknown + t->oversized +
+				      t->lost));
 	d->logged = d->total;
 	d->last_log_ms = now;
 }
@@ -67,21 +76,26 @@ void dtls_demux_count_unknown(struct worker *w)
 	maybe_log(w->demux);
 }
 
-static void forward(struct worker *w, const uint8_t *data, size_t len, unsigned owner,
+/* Counts the hello forwarded or, when the parent channel takes no more, lost. */
+static void forward(struct dtls_demux *d, const uint8_t *data, size_t len, unsigned owner,
 		    const struct net_addr *remote, uint16_t remote_port)
 {
 	struct msg_dtls_hello *m = calloc(1, sizeof(*m));
+	int rc = VPN_ERR_NOMEM;
 
-	if (!m)
-		return;
-	msg_init(&m->h, MSG_DTLS_HELLO, sizeof(*m), 0);
-	m->owner = owner;
-	m->remote = *remote;
-	m->remote_port = remote_port;
-	m->len = (uint16_t)len;
-	memcpy(m->data, data, len);
-	if (worker_chan_send(w, &w->parent, m, sizeof(*m), false) == 0 && w->demux)
-		w->demux->total.forwarded++;
+	if (m) {
+		msg_init(&m->h, MSG_DTLS_HELLO, sizeof(*m), 0);
+		m->owner = owner;
+		m->remote = *remote;
+		m->remote_port = remote_port;
+		m->len = (uint16_t)len;
+		memcpy(m->data, data, len);
+		rc = worker_chan_send(d->w, &d->w->parent, m, sizeof(*m), false);
+	}
+	if (rc == 0)
+		d->total.forwarded++;
+	else
+		d->total.lost++;
 	free(m);
 }
 
@@ -114,20 +128,19 @@ void dtls_demux_on_datagram(struct worker *w, const uint8_t *data, size_t len,
 		d->total.unknown++;
 		goto out;
 	}
-	forward(w, data, len, (unsigned)owner, remote, remote_port);
+	forward(d, data, len, (unsigned)owner, remote, remote_port);
 out:
 	maybe_log(d);
 }
 
-static void on_udp(struct event_io *io, unsigned events)
+/* Sorts what fd holds, up to rounds recvmmsg calls; false once fd is empty. */
+static bool read_batches(struct dtls_demux *d, int fd, int rounds)
 {
-	struct dtls_demux *d = container_of(io, struct dtls_demux, io);
 	struct sockaddr_storage from[DTLS_DEMUX_BATCH];
 	struct iovec iov[DTLS_DEMUX_BATCH];
 	struct mmsghdr msgs[DTLS_DEMUX_BATCH];
 
-	(void)events;
-	for (int round = 0; round < BATCHES; round++) {
+	for (int round = 0; round < rounds; round++) {
 		int n;
 
 		memset(msgs, 0, sizeof(msgs));
@@ -139,9 +152,9 @@ static void on_udp(struct event_io *io, unsigned events)
 			msgs[i].msg_hdr.msg_name = &from[i];
 			msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
 		}
-		n = recvmmsg(d->w->udp_fd, msgs, DTLS_DEMUX_BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(fd, msgs, DTLS_DEMUX_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;
+			return false;
 		for (int i = 0; i < n; i++) {
 			struct net_addr remote;
 			uint16_t port;
@@ -153,8 +166,50 @@ static void on_udp(struct event_io *io, unsigned events)
 			dtls_demux_on_datagram(d->w, d->dgrams[i], len, &remote, port);
 		}
 		if (n < DTLS_DEMUX_BATCH)
-			return;
+			return false;
 	}
+	return true;
+}
+
+static void on_udp(struct event_io *io, unsigned events)
+{
+	struct dtls_demux *d = container_of(io, struct dtls_demux, io);
+
+	(void)events;
+	/* Level-triggered: what is left wakes the loop again, after the others' turn. */
+	read_batches(d, d->w->udp_fd, BATCHES);
+}
+
+/*
+ * Points fd at itself, so the client's datagrams from now on go where they
+ * would have gone without it (connect keeps what is queued). Closing after a
+ * last read instead would lose what comes in between: the client may still be
+ * sending, as a burst does. Nothing sends from our own address and port.
+ */
+static void turn_away(int fd)
+{
+	struct sockaddr_storage self;
+	socklen_t len = sizeof(self);
+
+	if (getsockname(fd, (struct sockaddr *)&self, &len) == 0)
+		(void)connect(fd, (const struct sockaddr *)&self, len);
+}
+
+void dtls_demux_refuse_socket(struct worker *w, int fd)
+{
+	struct dtls_demux *d = w->demux;
+
+	if (d) {
+		d->total.unknown++;
+		turn_away(fd);
+		/* What it caught is what the shared port would have had: sorted the
+		 * same way (a later hello of the client may be a real one). */
+		if (read_batches(d, fd, REFUSED_BATCHES))
+			log_debug("worker %u: a refused DTLS socket still held datagrams after %d "
+				  "batches; closing it", w->index, REFUSED_BATCHES);
+		maybe_log(d);
+	}
+	close(fd);
 }
 
 int dtls_demux_start(struct worker *w)

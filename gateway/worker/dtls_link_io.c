@@ -495,8 +495,7 @@ void dtls_link_on_socket(struct worker *w, const struct msg_dtls_hello *m, int f
 	    dtls_hello_session_key(&h, &key, &key_len) == 0)
 		l = find(w, key, key_len);
 	if (!l) {
-		dtls_demux_count_unknown(w);
-		close(fd);
+		dtls_demux_refuse_socket(w, fd);
 		return;
 	}
 	if (!may_start(l)) {
