@@ -3,7 +3,8 @@
 #
 # What a gateway or client costs the machine, read from /proc: the process
 # tree under a PID (a gateway forks workers and helpers), the CPU time that
-# tree has used, and its memory. Nothing here starts or stops a process.
+# tree has used, its memory, and which of its processes hold which sockets.
+# Nothing here starts or stops a process.
 
 # tree_pids PID: PID and every live descendant, one per line.
 tree_pids() {
@@ -85,6 +86,14 @@ proc_mem_kib() {
 	awk '$1 == "Pss:" { pss = $2 }
 		$1 == "Private_Clean:" || $1 == "Private_Dirty:" { own += $2 }
 		END { if (NR) printf "%d %d\n", pss, own }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
+# port_pids NS PORT STATE: the PIDs holding a TCP socket of local PORT in
+# namespace NS in STATE (ss's names: listening, established), one per line.
+# A socket that no process holds any more (time-wait) has no PID.
+port_pids() {
+	in_ns "$1" ss -Htnp state "$3" "( sport = :$2 )" 2>/dev/null |
+		grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
 }
 
 # ns_dev_bytes NS DEV: "RX TX" byte counters of a device inside namespace NS.
