@@ -277,6 +277,7 @@ static int fork_worker(struct parent *p, struct parent_proc *w, struct parent_sl
 	c.fds.tun_name = w->tun;
 	c.fds.parent = parent_end;
 	c.fds.authd = authd_end;
+	c.fds.dtls_secret = p->dtls_secret;
 	return proc_fork(&w->pid, keep, 5, run_worker, &c);
 }
 

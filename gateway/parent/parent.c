@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "gateway/conf.h"
+#include "lib/base/buf.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/net/netlink.h"
@@ -207,6 +208,11 @@ static int start(struct parent *p)
 	parent_leases_init(&p->leases, net_route_change);
 	if (parent_listen(p) < 0 || parent_ctl_open(p) < 0 || parent_start_authd(p) < 0)
 		return VPN_ERR_IO;
+	/* Before the first worker: every worker, restarted ones too, forks with it. */
+	if (dtls_link_secret_make(p->dtls_secret) < 0) {
+		log_err("cannot make the DTLS key secret: no random bytes");
+		return VPN_ERR_IO;
+	}
 	for (unsigned i = 0; i < p->n_slots; i++)
 		p->slots[i].respawn_at_ms = 1;
 	parent_respawn_due(p);
@@ -233,6 +239,7 @@ static void stop(struct parent *p)
 		close(p->sig_fd);
 	event_loop_free(p->loop);
 	gw_config_free(p->cfg);
+	buf_wipe(p->dtls_secret, sizeof(p->dtls_secret));
 }
 
 int parent_main(const struct parent_options *o)

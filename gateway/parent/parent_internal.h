@@ -12,6 +12,7 @@
 #include "gateway/privsep/chan.h"
 #include "gateway/privsep/drop.h"
 #include "gateway/privsep/msg.h"
+#include "gateway/worker/dtls_link.h"
 
 #define PARENT_SLOTS_MAX 64      /* worker processes serving at once */
 #define PARENT_PROCS_MAX 256     /* live workers, draining ones included (authd's table) */
@@ -91,6 +92,10 @@ struct parent {
 	bool is_reload_asked;
 	bool is_tun_offload_refused; /* logged once: workers get plain tun devices */
 	int exit_status;
+	/* Tags every worker's DTLS keys (dtls_link.h): made once before the first
+	 * worker, so restarted and post-reload workers verify the keys of those
+	 * still serving; wiped at exit. */
+	uint8_t dtls_secret[DTLS_LINK_SECRET_LEN];
 };
 
 uint64_t parent_now_ms(const struct parent *p);

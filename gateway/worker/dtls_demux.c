@@ -122,8 +122,12 @@ void dtls_demux_on_datagram(struct worker *w, const uint8_t *data, size_t len,
 		goto out;
 	}
 	owner = dtls_hello_session_key(&h, &key, &key_len) == 0 ?
-		dtls_link_key_owner(key, key_len) : -1;
-	/* Ours: no need to trouble the parent for a session we do not have. */
+		dtls_link_key_owner(w->dtls_secret, key, key_len) : -1;
+	/*
+	 * A key this gateway never made fails its tag: a stranger naming a live
+	 * worker ends here, not in a socket the parent opens. Ours: no need to
+	 * trouble the parent for a session we do not have.
+	 */
 	if (owner < 0 || ((unsigned)owner == w->index && !dtls_link_has_key(w, key, key_len))) {
 		d->total.unknown++;
 		goto out;

@@ -6,7 +6,9 @@
  * past that are counted lost, the rest forwarded, and the parent's end then
  * holds exactly the forwarded ones. A socket the parent connected to a client
  * for a hello no session has is read out before it is closed: what it caught
- * is sorted as the shared port would have sorted it.
+ * is sorted as the shared port would have sorted it. Hellos whose key
+ * names a live worker but was never made by the gateway (its tag fails)
+ * are counted unknown and never reach the parent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@
 #include <cmocka.h>
 
 #include "gateway/worker/dtls_demux.h"
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/testenv.h"
 #include "lib/base/log.h"
 #include "lib/base/testutil.h"
@@ -34,7 +37,7 @@
  * socket buffer and the 4096-message backlog. */
 #define FILL_MAX 10000
 
-enum kind { KIND_GARBAGE, KIND_TRUNCATED, KIND_UNKNOWN, KIND_OVERSIZED, KIND_FORWARD };
+enum kind { KIND_GARBAGE, KIND_TRUNCATED, KIND_UNKNOWN, KIND_FORGED, KIND_OVERSIZED, KIND_FORWARD };
 
 struct fixture {
 	struct testenv t;
@@ -89,11 +92,10 @@ static int teardown(void **state)
 /*
  * A DTLS ClientHello as RFC 6347 lays it out: record header (handshake,
  * version 0xFEFF, epoch 0, sequence 0), handshake header (client_hello,
- * message_seq 0, one fragment), then version 0xFEFD, random, a 32-byte
- * session id whose first byte names the owning worker, no cookie, one suite
- * (0x009D) and null compression.
+ * message_seq 0, one fragment), then version 0xFEFD, random, the 32-byte
+ * session id key, no cookie, one suite (0x009D) and null compression.
  */
-static size_t make_hello(uint8_t *out, uint8_t owner, uint8_t salt)
+static size_t make_hello(uint8_t *out, const uint8_t key[32], uint8_t salt)
 {
 	uint8_t body[128];
 	size_t b = 0, n = 0;
@@ -102,9 +104,8 @@ static size_t make_hello(uint8_t *out, uint8_t owner, uint8_t salt)
 	for (int i = 0; i < 32; i++)
 		body[b++] = (uint8_t)(i * 13 + salt);
 	body[b++] = 32;
-	body[b++] = owner;
-	for (int i = 1; i < 32; i++)
-		body[b++] = (uint8_t)(i * 29 + salt);
+	memcpy(body + b, key, 32);
+	b += 32;
 	body[b++] = 0;
 	body[b++] = 0, body[b++] = 2, body[b++] = 0x00, body[b++] = 0x9d;
 	body[b++] = 1, body[b++] = 0;
@@ -120,9 +121,19 @@ static size_t make_hello(uint8_t *out, uint8_t owner, uint8_t salt)
 	return n + b;
 }
 
-/* One datagram of a kind, into out (DTLS_DEMUX_DGRAM_CAP bytes); its length. */
-static size_t make_datagram(uint8_t *out, enum kind k, unsigned salt)
+/* A key as a stranger would write it: it names owner, its tag is made up. */
+static void forge_key(uint8_t out[32], uint8_t owner, unsigned salt)
 {
+	out[0] = owner;
+	for (int i = 1; i < 32; i++)
+		out[i] = (uint8_t)(i * 29 + salt);
+}
+
+/* One datagram of a kind for worker w, into out (DTLS_DEMUX_DGRAM_CAP bytes); its length. */
+static size_t make_datagram(const struct worker *w, uint8_t *out, enum kind k, unsigned salt)
+{
+	uint8_t key[32];
+
 	switch (k) {
 	case KIND_GARBAGE:
 		/* an application-data record of epoch 1 from a stranger */
@@ -130,26 +141,33 @@ static size_t make_datagram(uint8_t *out, enum kind k, unsigned salt)
 		out[0] = 23, out[1] = 0xfe, out[2] = 0xfd, out[3] = 0, out[4] = 1;
 		return 61;
 	case KIND_TRUNCATED:
-		make_hello(out, 1, (uint8_t)salt);
+		assert_int_equal(dtls_link_key_make(w->dtls_secret, key, 1), 0);
+		make_hello(out, key, (uint8_t)salt);
 		return 40;
 	case KIND_UNKNOWN:
-		/* names this worker (index 0), which has no session at all */
-		return make_hello(out, 0, (uint8_t)salt);
+		/* a genuine key of this worker (index 0), which has no session at all */
+		assert_int_equal(dtls_link_key_make(w->dtls_secret, key, 0), 0);
+		return make_hello(out, key, (uint8_t)salt);
+	case KIND_FORGED:
+		/* names a live worker, but the gateway never made it */
+		forge_key(key, (uint8_t)(salt % 4), salt);
+		return make_hello(out, key, (uint8_t)salt);
 	case KIND_OVERSIZED:
 		memset(out, 0x17, MSG_DTLS_HELLO_MAX + 1);
 		return MSG_DTLS_HELLO_MAX + 1;
 	case KIND_FORWARD:
 		break;
 	}
-	/* names worker 1: only the parent knows whether it has the session */
-	return make_hello(out, 1, (uint8_t)salt);
+	/* a genuine key of worker 1: only the parent knows whether it has the session */
+	assert_int_equal(dtls_link_key_make(w->dtls_secret, key, 1), 0);
+	return make_hello(out, key, (uint8_t)salt);
 }
 
 static void feed(struct worker *w, enum kind k, unsigned salt)
 {
 	static uint8_t dgram[DTLS_DEMUX_DGRAM_CAP];
 	struct net_addr from = { .family = AF_INET, .bytes = { 198, 18, 1, 2 } };
-	size_t len = make_datagram(dgram, k, salt);
+	size_t len = make_datagram(w, dgram, k, salt);
 	struct guarded g;
 
 	/* whole and against a guard page: a read past the datagram crashes */
@@ -212,6 +230,7 @@ static void full_channel_every_datagram_counted_once(void **state)
 	static const enum kind mix[] = {
 		KIND_FORWARD, KIND_GARBAGE, KIND_FORWARD, KIND_TRUNCATED,
 		KIND_FORWARD, KIND_UNKNOWN, KIND_FORWARD, KIND_OVERSIZED,
+		KIND_FORGED, KIND_FORWARD,
 	};
 	struct fixture *f = *state;
 	struct dtls_demux *d = f->t.w.demux;
@@ -227,7 +246,7 @@ static void full_channel_every_datagram_counted_once(void **state)
 	assert_int_equal(sum(&d->total), total);
 	assert_int_equal(d->total.garbage, fed[KIND_GARBAGE]);
 	assert_int_equal(d->total.truncated, fed[KIND_TRUNCATED]);
-	assert_int_equal(d->total.unknown, fed[KIND_UNKNOWN]);
+	assert_int_equal(d->total.unknown, fed[KIND_UNKNOWN] + fed[KIND_FORGED]);
 	assert_int_equal(d->total.oversized, fed[KIND_OVERSIZED]);
 	assert_int_equal(d->total.forwarded + d->total.lost, fed[KIND_FORWARD]);
 	assert_true(d->total.lost > 0);
@@ -241,7 +260,7 @@ static void full_channel_every_datagram_counted_once(void **state)
 static void refused_socket_counts_what_it_caught(void **state)
 {
 	static const enum kind caught[] = { KIND_GARBAGE, KIND_TRUNCATED, KIND_UNKNOWN,
-					    KIND_FORWARD, KIND_GARBAGE };
+					    KIND_FORWARD, KIND_FORGED, KIND_GARBAGE };
 	struct fixture *f = *state;
 	struct dtls_demux *d = f->t.w.demux;
 	struct sockaddr_in rx_addr, tx_addr;
@@ -257,7 +276,7 @@ static void refused_socket_counts_what_it_caught(void **state)
 	assert_int_equal(getsockname(tx, (struct sockaddr *)&tx_addr, &len), 0);
 	assert_int_equal(connect(rx, (struct sockaddr *)&tx_addr, sizeof(tx_addr)), 0);
 	for (unsigned i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
-		size_t n = make_datagram(dgram, caught[i], i);
+		size_t n = make_datagram(&f->t.w, dgram, caught[i], i);
 
 		assert_int_equal(sendto(tx, dgram, n, 0, (struct sockaddr *)&rx_addr,
 					sizeof(rx_addr)), (ssize_t)n);
@@ -265,9 +284,9 @@ static void refused_socket_counts_what_it_caught(void **state)
 	dtls_demux_refuse_socket(&f->t.w, rx);
 	assert_int_equal(fcntl(rx, F_GETFD), -1);
 	assert_int_equal(errno, EBADF);
-	/* the refused hello itself, then the five caught */
-	assert_int_equal(sum(&d->total), 6);
-	assert_int_equal(d->total.unknown, 2);
+	/* the refused hello itself, then the six caught */
+	assert_int_equal(sum(&d->total), 7);
+	assert_int_equal(d->total.unknown, 3);
 	assert_int_equal(d->total.garbage, 2);
 	assert_int_equal(d->total.truncated, 1);
 	assert_int_equal(d->total.forwarded, 1);
@@ -282,6 +301,28 @@ static void refused_socket_counts_what_it_caught(void **state)
 	close(tx);
 }
 
+/*
+ * Hellos whose ids name workers 0-3 with made-up bytes, as the interop burst
+ * and any stranger send them: each dies here as unknown, none reaches the
+ * parent (which would open a socket per hello for them).
+ */
+static void forged_hellos_never_reach_the_parent(void **state)
+{
+	struct fixture *f = *state;
+	struct dtls_demux *d = f->t.w.demux;
+	const unsigned total = 1000;
+
+	for (unsigned i = 0; i < total; i++)
+		feed(&f->t.w, KIND_FORGED, i);
+	assert_int_equal(d->total.unknown, total);
+	assert_int_equal(d->total.forwarded + d->total.lost, 0);
+	assert_int_equal(sum(&d->total), total);
+	assert_int_equal(parent_reads(f), 0);
+	/* a genuine key of another worker still goes through */
+	feed(&f->t.w, KIND_FORWARD, 1);
+	assert_int_equal(parent_reads(f), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +331,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(full_channel_every_datagram_counted_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(refused_socket_counts_what_it_caught, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(forged_hellos_never_reach_the_parent, setup,
 						teardown),
 	};
 

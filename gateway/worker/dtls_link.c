@@ -16,18 +16,18 @@
 #include "lib/base/log.h"
 #include "lib/cstp/headers.h"
 #include "lib/cstp/mtu.h"
+#include "lib/tls/hmac.h"
 #include "lib/tls/tls.h"
 
 /* With TLS 1.3 there is no renegotiation: a year keeps openconnect from trying (§7.6). */
 #define TLS13_REKEY_S 31536000
 
-int dtls_link_key_make(uint8_t out[DTLS_LINK_KEY_LEN], unsigned worker_index)
+static int fill_random(uint8_t *out, size_t len)
 {
-	size_t got = 1;
+	size_t got = 0;
 
-	out[0] = (uint8_t)worker_index;
-	while (got < DTLS_LINK_KEY_LEN) {
-		ssize_t n = getrandom(out + got, DTLS_LINK_KEY_LEN - got, 0);
+	while (got < len) {
+		ssize_t n = getrandom(out + got, len - got, 0);
 
 		if (n <= 0)
 			return VPN_ERR_IO;
@@ -36,11 +36,45 @@ int dtls_link_key_make(uint8_t out[DTLS_LINK_KEY_LEN], unsigned worker_index)
 	return 0;
 }
 
-int dtls_link_key_owner(const uint8_t *key, size_t key_len)
+int dtls_link_secret_make(uint8_t out[DTLS_LINK_SECRET_LEN])
 {
-	if (key_len != DTLS_LINK_KEY_LEN)
+	return fill_random(out, DTLS_LINK_SECRET_LEN);
+}
+
+static int tag_of(const uint8_t secret[DTLS_LINK_SECRET_LEN], const uint8_t *key,
+		  uint8_t out[TLS_HMAC_SHA256_LEN])
+{
+	return tls_hmac_sha256(out, secret, DTLS_LINK_SECRET_LEN, key,
+			       DTLS_LINK_KEY_LEN - DTLS_LINK_KEY_TAG_LEN);
+}
+
+int dtls_link_key_make(const uint8_t secret[DTLS_LINK_SECRET_LEN], uint8_t out[DTLS_LINK_KEY_LEN],
+		       unsigned worker_index)
+{
+	uint8_t mac[TLS_HMAC_SHA256_LEN];
+	int r;
+
+	out[0] = (uint8_t)worker_index;
+	r = fill_random(out + 1, DTLS_LINK_KEY_RANDOM_LEN);
+	if (r == 0)
+		r = tag_of(secret, out, mac);
+	if (r == 0)
+		memcpy(out + DTLS_LINK_KEY_LEN - DTLS_LINK_KEY_TAG_LEN, mac, DTLS_LINK_KEY_TAG_LEN);
+	return r;
+}
+
+int dtls_link_key_owner(const uint8_t secret[DTLS_LINK_SECRET_LEN], const uint8_t *key,
+			size_t key_len)
+{
+	uint8_t mac[TLS_HMAC_SHA256_LEN], diff = 0;
+	const uint8_t *tag = key + DTLS_LINK_KEY_LEN - DTLS_LINK_KEY_TAG_LEN;
+
+	if (key_len != DTLS_LINK_KEY_LEN || tag_of(secret, key, mac) != 0)
 		return -1;
-	return key[0];
+	/* Every byte, whatever the first difference: timing must not guide a forger. */
+	for (size_t i = 0; i < DTLS_LINK_KEY_TAG_LEN; i++)
+		diff |= (uint8_t)(mac[i] ^ tag[i]);
+	return diff == 0 ? key[0] : -1;
 }
 
 static struct dtls_policy policy_of(const struct gw_config *cfg)
@@ -78,7 +112,7 @@ static int choose(struct dtls_link *l, const struct session *s, const struct cst
 	l->params.mode = l->choice.mode;
 	l->params.suite = l->choice.suite;
 	l->params.id_len = DTLS_LINK_KEY_LEN;
-	return dtls_link_key_make(l->params.id, s->w->index);
+	return dtls_link_key_make(s->w->dtls_secret, l->params.id, s->w->index);
 }
 
 int dtls_link_offer(struct session *s, const struct cstp_request *req)

@@ -53,8 +53,19 @@ struct dtls_link_cand {
 	uint16_t remote_port;         /* for log lines */
 };
 
-/* The key (Session-ID or App-ID) is this long; its first byte names the worker. */
+/*
+ * The key (Session-ID or App-ID) a session's client echoes in its hellos.
+ * Clients treat it as opaque bytes; we lay it out as: the owning worker's
+ * index (byte 0), DTLS_LINK_KEY_RANDOM_LEN random bytes, then a tag, the
+ * first DTLS_LINK_KEY_TAG_LEN bytes of HMAC-SHA256(secret, the bytes before
+ * it). The secret is the gateway's (made once by the parent, shared by every
+ * worker it forks), so a key the gateway never made fails the tag at the
+ * first worker that reads it and costs the parent nothing.
+ */
 #define DTLS_LINK_KEY_LEN DTLS_SESSION_ID_LEN
+#define DTLS_LINK_KEY_TAG_LEN 16
+#define DTLS_LINK_KEY_RANDOM_LEN (DTLS_LINK_KEY_LEN - 1 - DTLS_LINK_KEY_TAG_LEN)
+#define DTLS_LINK_SECRET_LEN 32
 
 struct dtls_link {
 	struct session *s;            /* borrowed: the owner */
@@ -86,10 +97,14 @@ struct dtls_link {
 	unsigned cands_failed;        /* candidates dropped before completing */
 };
 
-/* Writes the key for worker index: its index, then random bytes. 0 or VPN_ERR_IO. */
-int dtls_link_key_make(uint8_t out[DTLS_LINK_KEY_LEN], unsigned worker_index);
-/* The worker a key belongs to (the first byte); -1 when the key cannot be ours. */
-int dtls_link_key_owner(const uint8_t *key, size_t key_len);
+/* Fills out with a fresh gateway secret (the caller wipes it). 0 or VPN_ERR_IO. */
+int dtls_link_secret_make(uint8_t out[DTLS_LINK_SECRET_LEN]);
+/* Writes a key for worker index under secret. 0, VPN_ERR_IO or VPN_ERR_TLS. */
+int dtls_link_key_make(const uint8_t secret[DTLS_LINK_SECRET_LEN], uint8_t out[DTLS_LINK_KEY_LEN],
+		       unsigned worker_index);
+/* The worker a key made under secret belongs to; -1 when its length or tag is wrong. */
+int dtls_link_key_owner(const uint8_t secret[DTLS_LINK_SECRET_LEN], const uint8_t *key,
+			size_t key_len);
 
 /*
  * CONNECT: keeps what the answer and the handshake need from the request

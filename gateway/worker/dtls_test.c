@@ -5,9 +5,10 @@
  * answered it (vector 09: AES256-GCM-SHA384 from the DTLS12 list, X-DTLS-MTU
  * and X-CSTP-MTU 1434 on a 1500 link, DPD 30, Keepalive 32400, port 443, a
  * 64-hex Session-ID) and for its DTLS 0.9 offer (AES256-SHA: 1406), the
- * Session-ID naming the worker, the demux sorting
- * datagrams (garbage, truncated hellos, unknown sessions, the live session
- * forwarded to the parent), the parent's socket starting a handshake, and
+ * Session-ID naming the worker, keys a stranger cannot forge (every bit
+ * flip, length and foreign secret fails), the demux sorting datagrams
+ * (garbage, truncated hellos, forged keys, unknown sessions, the live
+ * session and another worker's genuine key forwarded to the parent), the parent's socket starting a handshake, and
  * the lease request naming the user.
  */
 #include <setjmp.h>
@@ -29,6 +30,7 @@
 #include "gateway/worker/dtls_link.h"
 #include "gateway/worker/testenv.h"
 #include "lib/tls/dtls.h"
+#include "lib/tls/hmac.h"
 
 static char big[65536];
 
@@ -185,7 +187,7 @@ static void answer_matches_ocserv(void **state)
 	assert_int_equal(strlen(v), 64);
 	assert_int_equal(strspn(v, "0123456789abcdef"), 64);
 	/* The key names its worker (index 0 in the test env). */
-	assert_int_equal(dtls_link_key_owner(f->id, 32), f->t.w.index);
+	assert_int_equal(dtls_link_key_owner(f->t.w.dtls_secret, f->id, 32), f->t.w.index);
 	assert_int_equal(f->t.s->tun.mtu, 1434);
 }
 
@@ -219,18 +221,67 @@ static void no_headers_without_a_mode(void **state)
 	assert_null(f->t.s->dtls);
 }
 
+static void fill_secret(uint8_t out[DTLS_LINK_SECRET_LEN], uint8_t seed)
+{
+	for (int i = 0; i < DTLS_LINK_SECRET_LEN; i++)
+		out[i] = (uint8_t)(seed + i * 37);
+}
+
+/* Layout: index, 15 random bytes, then HMAC-SHA256(secret, those 16) cut to 16 bytes. */
 static void keys_are_fresh_and_owned(void **state)
 {
-	uint8_t a[32], b[32];
+	uint8_t secret[DTLS_LINK_SECRET_LEN], a[32], b[32], mac[TLS_HMAC_SHA256_LEN];
 
 	(void)state;
-	assert_int_equal(dtls_link_key_make(a, 7), 0);
-	assert_int_equal(dtls_link_key_make(b, 7), 0);
+	fill_secret(secret, 1);
+	assert_int_equal(dtls_link_key_make(secret, a, 7), 0);
+	assert_int_equal(dtls_link_key_make(secret, b, 7), 0);
 	assert_int_equal(a[0], 7);
-	assert_int_equal(dtls_link_key_owner(a, 32), 7);
-	assert_memory_not_equal(a + 1, b + 1, 31);
-	assert_int_equal(dtls_link_key_owner(a, 31), -1);
-	assert_int_equal(dtls_link_key_owner(a, 0), -1);
+	assert_int_equal(dtls_link_key_owner(secret, a, 32), 7);
+	assert_int_equal(dtls_link_key_owner(secret, b, 32), 7);
+	assert_memory_not_equal(a + 1, b + 1, 15);
+	assert_int_equal(tls_hmac_sha256(mac, secret, sizeof(secret), a, 16), 0);
+	assert_memory_equal(a + 16, mac, 16);
+	assert_int_equal(dtls_link_key_make(secret, b, 255), 0);
+	assert_int_equal(dtls_link_key_owner(secret, b, 32), 255);
+}
+
+/* Whatever a stranger changes, the key stops naming a worker. */
+static void forged_keys_name_nobody(void **state)
+{
+	uint8_t secret[DTLS_LINK_SECRET_LEN], other[DTLS_LINK_SECRET_LEN], key[33];
+
+	(void)state;
+	fill_secret(secret, 1);
+	assert_int_equal(dtls_link_key_make(secret, key, 3), 0);
+	key[32] = 0;
+	for (int bit = 0; bit < 32 * 8; bit++) {
+		key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_int_equal(dtls_link_key_owner(secret, key, 32), -1);
+		key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	assert_int_equal(dtls_link_key_owner(secret, key, 32), 3);
+	assert_int_equal(dtls_link_key_owner(secret, key, 33), -1);
+	assert_int_equal(dtls_link_key_owner(secret, key, 31), -1);
+	assert_int_equal(dtls_link_key_owner(secret, key, 16), -1);
+	assert_int_equal(dtls_link_key_owner(secret, key, 0), -1);
+	/* Another gateway's secret, even one bit away. */
+	memcpy(other, secret, sizeof(other));
+	other[DTLS_LINK_SECRET_LEN - 1] ^= 0x80;
+	assert_int_equal(dtls_link_key_owner(other, key, 32), -1);
+	fill_secret(other, 2);
+	assert_int_equal(dtls_link_key_owner(other, key, 32), -1);
+}
+
+/* Two workers forked with the gateway's secret read each other's keys. */
+static void workers_share_the_secret(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t key[32];
+
+	assert_int_equal(dtls_link_key_owner(f->t.w.dtls_secret, f->id, 32), 0);
+	assert_int_equal(dtls_link_key_make(f->t.w.dtls_secret, key, 2), 0);
+	assert_int_equal(dtls_link_key_owner(f->t.w.dtls_secret, key, 32), 2);
 }
 
 /* A DTLS 1.2 ClientHello (record 0xFEFF, hello 0xFEFD, one GCM suite) with this session id. */
@@ -274,13 +325,25 @@ static void demux_sorts_datagrams(void **state)
 	n = make_hello(hello, f->id, 32);
 	dtls_demux_on_datagram(w, hello, 40, &from, 40001);
 	assert_int_equal(w->demux->total.truncated, 1);
-	/* Ours by its first byte, but no session has it: dropped here. */
+	/* Ours by its first byte, but the tag fails: dropped here. */
 	memcpy(other, f->id, 32);
 	other[31] ^= 0x55;
 	n = make_hello(hello, other, 32);
 	dtls_demux_on_datagram(w, hello, n, &from, 40001);
 	assert_int_equal(w->demux->total.unknown, 1);
+	/* A stranger naming another live worker: dropped here too, the parent never hears. */
+	other[0] = 1;
+	n = make_hello(hello, other, 32);
+	dtls_demux_on_datagram(w, hello, n, &from, 40001);
+	assert_int_equal(w->demux->total.unknown, 2);
+	/* A genuine key of ours whose session is gone: no need for the parent either. */
+	assert_int_equal(dtls_link_key_make(w->dtls_secret, other, 0), 0);
+	n = make_hello(hello, other, 32);
+	dtls_demux_on_datagram(w, hello, n, &from, 40001);
+	assert_int_equal(w->demux->total.unknown, 3);
 	assert_int_equal(w->demux->total.forwarded, 0);
+	testenv_run(&f->t, 0);
+	assert_int_equal(recv(f->t.parent_peer, &m, sizeof(m), MSG_DONTWAIT), -1);
 	/* The live session's: to the parent, whole. */
 	n = make_hello(hello, f->id, 32);
 	dtls_demux_on_datagram(w, hello, n, &from, 40001);
@@ -291,6 +354,16 @@ static void demux_sorts_datagrams(void **state)
 	assert_int_equal(m.owner, 0);
 	assert_int_equal(m.remote_port, 40001);
 	assert_int_equal(m.len, n);
+	assert_memory_equal(m.data, hello, n);
+	/* A genuine key of worker 1: only the parent knows whether it has the session. */
+	assert_int_equal(dtls_link_key_make(w->dtls_secret, other, 1), 0);
+	n = make_hello(hello, other, 32);
+	dtls_demux_on_datagram(w, hello, n, &from, 40002);
+	assert_int_equal(w->demux->total.forwarded, 2);
+	testenv_run(&f->t, 0);
+	assert_int_equal(testenv_recv(f->t.parent_peer, &m, sizeof(m)), sizeof(m));
+	assert_int_equal(m.owner, 1);
+	assert_int_equal(m.remote_port, 40002);
 	assert_memory_equal(m.data, hello, n);
 }
 
@@ -407,6 +480,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lease_request_names_the_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_headers_without_a_mode, setup_no_legacy, teardown),
 		cmocka_unit_test(keys_are_fresh_and_owned),
+		cmocka_unit_test(forged_keys_name_nobody),
+		cmocka_unit_test_setup_teardown(workers_share_the_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(demux_sorts_datagrams, setup, teardown),
 		cmocka_unit_test_setup_teardown(parent_socket_starts_a_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(hello_beside_a_live_channel, setup, teardown),

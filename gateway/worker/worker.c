@@ -26,6 +26,7 @@
 #include "gateway/worker/worker_conf.h"
 #include "gateway/worker/worker_internal.h"
 #include "gateway/worker/worker_term.h"
+#include "lib/base/buf.h"
 #include "lib/base/err.h"
 #include "lib/base/log.h"
 #include "lib/net/addr.h"
@@ -159,6 +160,10 @@ int worker_init(struct worker *w, const struct gw_config *cfg, unsigned index)
 	outq_pool_init(&w->pool);
 	inner_map_init(&w->inner);
 	event_timer_init(&w->flush_timer, on_flush_timer);
+	/* worker_main puts the gateway's in its place; tests keep this one. */
+	rc = dtls_link_secret_make(w->dtls_secret);
+	if (rc != 0)
+		return rc;
 	rc = event_loop_new(&w->loop);
 	if (rc != 0)
 		return rc;
@@ -193,6 +198,7 @@ void worker_cleanup(struct worker *w)
 	free(w->slots);
 	free(w->free_slots);
 	event_loop_free(w->loop);
+	buf_wipe(w->dtls_secret, sizeof(w->dtls_secret));
 	memset(w, 0, sizeof(*w));
 }
 
@@ -362,6 +368,8 @@ int worker_main(const struct gw_config *cfg, const struct worker_fds *fds, unsig
 		free(w);
 		return rc;
 	}
+	if (fds->dtls_secret)
+		memcpy(w->dtls_secret, fds->dtls_secret, sizeof(w->dtls_secret));
 	rc = attach(w, fds);
 	if (rc == 0 && worker_term_watch(w->loop, index) != 0)
 		log_warn("worker %u: cannot watch SIGTERM; it will end without cleaning up", index);

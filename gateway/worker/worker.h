@@ -11,6 +11,7 @@
 #define GATEWAY_WORKER_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct gw_config;
 
@@ -27,6 +28,10 @@ struct worker_fds {
 	const char *tun_name; /* its name, for log lines; borrowed */
 	int parent;        /* SOCK_SEQPACKET to the parent */
 	int authd;         /* SOCK_SEQPACKET to authd */
+	/* The gateway's DTLS key secret (DTLS_LINK_SECRET_LEN bytes, dtls_link.h),
+	 * borrowed and copied: every worker must verify every other's keys. NULL:
+	 * the worker makes its own (a gateway of one worker, tests). */
+	const uint8_t *dtls_secret;
 };
 
 /*

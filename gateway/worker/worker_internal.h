@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gateway/worker/dtls_link.h"
 #include "gateway/worker/inner_map.h"
 #include "gateway/worker/outq.h"
 #include "gateway/worker/shed.h"
@@ -93,6 +94,9 @@ struct worker {
 
 	bool is_stopping;
 	bool is_draining;                /* MSG_RELOAD: no new clients; exit after the last session */
+
+	/* The gateway's, from the parent (its own in tests); tags DTLS keys; wiped at cleanup. */
+	uint8_t dtls_secret[DTLS_LINK_SECRET_LEN];
 };
 
 /* Session table: slot allocation so a req_id finds its session in O(1). */

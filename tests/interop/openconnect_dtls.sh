@@ -140,13 +140,14 @@ transfer 7
 garbage() {
 	udp_send "$NS_CLI" "$ADDR_GW" "$GW_PORT" "not a DTLS record"
 	# A ClientHello cut short, and one naming a session nobody has. A session
-	# ID's first byte names its worker: the unknown ones name workers 0 to 3
-	# in turn (two live, two not), so every burst has hellos the receiving
-	# worker forwards to the other live one. The parent connects a socket to
-	# this sender for each; until the owner refuses the hello, that socket,
-	# not the shared port, receives the rest of the burst, which must still be
-	# counted. (With random IDs a hello named another live worker with odds
-	# of (workers - 1) in 256, and the runs that hit it under-reported.)
+	# ID's first byte names its worker and its last 16 bytes are a MAC under
+	# the gateway's secret: the unknown ones name workers 0 to 3 in turn (two
+	# live, two not) with made-up bytes, as a stranger would, so their MAC
+	# fails and each dies at the worker that reads it, counted unknown. None
+	# reaches the parent, which used to connect a socket to this sender for
+	# those naming another live worker, and that socket, not the shared port,
+	# then caught the rest of the burst. (A genuine key whose session is gone
+	# still takes that path; worker_dtls_demux's unit test covers it.)
 	in_ns "$NS_CLI" python3 - "$ADDR_GW" "$GW_PORT" <<-'PY'
 		import os, socket, struct, sys
 		def hello(sid):
